@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# social_crm developer entry point.
+#
+#   ./dev.sh serve   install everything, then run Odoo 18 with social_crm and demo data
+#                    on http://localhost:8069 (login admin / admin)
+#   ./dev.sh test    run the whole test suite: plain pytest (connectors, analysis) and,
+#                    where Odoo is importable, the Odoo tests in a fresh PostgreSQL database
+#
+# Environment:
+#   PYTHON        interpreter to use (default: python3)
+#   ODOO_SRC      an existing Odoo 18.0 source tree to use instead of cloning upstream
+#   PGHOST PGPORT PGUSER   PostgreSQL connection (default 127.0.0.1, 5432, current user)
+#   SOCIAL_CRM_DB database name for `serve` (default: social_crm)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+PYTHON="${PYTHON:-python3}"
+PGHOST="${PGHOST:-127.0.0.1}"
+PGPORT="${PGPORT:-5432}"
+PGUSER="${PGUSER:-$(id -un)}"
+ODOO_BRANCH="18.0"
+
+log() { printf '[dev.sh] %s\n' "$*" >&2; }
+
+have_odoo() { "$PYTHON" -c "import odoo.release as r; assert r.version_info[0] == 18" >/dev/null 2>&1; }
+have_helpdesk() { "$PYTHON" -c "import importlib.util as u; assert u.find_spec('odoo.addons.helpdesk_mgmt')" >/dev/null 2>&1; }
+
+install_python_deps() {
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check \
+        -r "$ROOT/requirements.txt" -r "$ROOT/test-requirements.txt"
+}
+
+install_odoo() {
+    # The standard upstream installation of Odoo 18 Community from source.
+    if ! have_odoo; then
+        local src="${ODOO_SRC:-$ROOT/.odoo-src}"
+        if [ ! -f "$src/odoo-bin" ]; then
+            log "cloning Odoo $ODOO_BRANCH into $src"
+            git clone --depth 1 --branch "$ODOO_BRANCH" https://github.com/odoo/odoo.git "$src"
+        fi
+        log "installing Odoo's Python requirements"
+        "$PYTHON" -m pip install --quiet "setuptools<70" wheel
+        # python-ldap needs the OpenLDAP headers and is only used by auth_ldap;
+        # psycopg2 is taken as the binary wheel; cbor2 5.4.2 has no wheel for Python 3.11
+        sed -e '/^python-ldap/d' -e 's/^psycopg2==[^;]*/psycopg2-binary==2.9.9 /' \
+            -e "s/^cbor2==5.4.2 ; python_version < '3.12'/cbor2==5.6.5 ; python_version < '3.12'/" \
+            "$src/requirements.txt" > "$ROOT/.odoo-requirements.txt"
+        "$PYTHON" -m pip install --quiet --no-build-isolation -r "$ROOT/.odoo-requirements.txt"
+        "$PYTHON" -m pip install --quiet --no-build-isolation --no-deps -e "$src"
+    fi
+    if ! have_helpdesk; then
+        log "installing OCA helpdesk_mgmt 18.0 from PyPI"
+        "$PYTHON" -m pip install --quiet --no-deps "odoo-addon-helpdesk-mgmt==18.0.*"
+    fi
+}
+
+ensure_db_role() {
+    if ! psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres -tAc "select 1" >/dev/null 2>&1; then
+        log "creating PostgreSQL role $PGUSER (Odoo refuses to run as 'postgres')"
+        psql -h "$PGHOST" -p "$PGPORT" -U postgres -d postgres -qc "CREATE ROLE \"$PGUSER\" LOGIN CREATEDB"
+    fi
+}
+
+addons_path() {
+    # Odoo's own addons folder (source checkout) plus this repository; add-ons
+    # installed from PyPI (helpdesk_mgmt) are found by Odoo in odoo/addons.
+    "$PYTHON" - "$ROOT" <<'PY'
+import os, sys
+import odoo
+paths = []
+source_addons = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "addons")
+if os.path.isdir(os.path.join(source_addons, "web")):
+    paths.append(source_addons)
+paths.append(sys.argv[1])
+print(",".join(paths))
+PY
+}
+
+odoo_cmd() {
+    "$PYTHON" -m odoo --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" \
+        --addons-path="$(addons_path)" "$@"
+}
+
+cmd_serve() {
+    install_python_deps
+    install_odoo
+    ensure_db_role
+    local db="${SOCIAL_CRM_DB:-social_crm}"
+    if ! psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d "$db" -tAc "select 1 from ir_module_module where name='social_crm' and state='installed'" 2>/dev/null | grep -q 1; then
+        log "creating database $db with social_crm and demo data"
+        odoo_cmd -d "$db" -i social_crm --stop-after-init
+    fi
+    log "Odoo runs on http://localhost:8069 (database $db, login admin / admin)"
+    exec "$PYTHON" -m odoo --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" \
+        --addons-path="$(addons_path)" -d "$db" --http-interface=127.0.0.1 --http-port=8069
+}
+
+cmd_test() {
+    install_python_deps
+    local passed=0 failed=0 status=0 out
+    out="$(mktemp)"
+    log "pytest: connectors, text analysis, command line (no Odoo needed)"
+    set +e
+    (cd "$ROOT" && "$PYTHON" -m pytest -p no:cacheprovider tests) | tee "$out"
+    status=${PIPESTATUS[0]}
+    set -e
+    passed=$( (grep -Eo '[0-9]+ passed' "$out" || true) | tail -1 | awk '{print $1 + 0}')
+    failed=$( (grep -Eo '[0-9]+ (failed|error)' "$out" || true) | awk '{s+=$1} END {print s+0}')
+    if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+
+    if have_odoo && have_helpdesk; then
+        ensure_db_role
+        local db="social_crm_test_$$"
+        log "Odoo 18 tests in a fresh database $db"
+        set +e
+        odoo_cmd -d "$db" -i social_crm --test-enable --test-tags /social_crm \
+            --stop-after-init --log-level=test 2>&1 | tee "$out" | grep -E "ERROR|FAIL|Traceback|tests when loading"
+        local odoo_status=${PIPESTATUS[0]}
+        set -e
+        psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d postgres -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true
+        local summary odoo_failed odoo_total
+        summary=$( (grep -Eo '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$out" || true) | tail -1)
+        if [ -z "$summary" ]; then
+            log "Odoo tests did not report a result (exit code $odoo_status); last lines:"
+            tail -40 "$out" >&2
+            failed=$((failed + 1))
+        else
+            odoo_failed=$(echo "$summary" | awk '{print $1 + $3}')
+            odoo_total=$(echo "$summary" | awk '{print $6}')
+            log "Odoo: $summary"
+            passed=$((passed + odoo_total - odoo_failed))
+            failed=$((failed + odoo_failed))
+            if [ "$odoo_status" -ne 0 ] && [ "$odoo_failed" -eq 0 ]; then failed=$((failed + 1)); fi
+        fi
+    else
+        log "Odoo 18 (with OCA helpdesk_mgmt) is not importable by $PYTHON: Odoo test suite SKIPPED (see README.md to install it)"
+    fi
+    rm -f "$out"
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
+
+case "${1:-}" in
+    serve) cmd_serve ;;
+    test) cmd_test ;;
+    *) sed -n '2,15p' "$0"; exit 2 ;;
+esac

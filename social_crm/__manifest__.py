@@ -1,0 +1,31 @@
+{
+    "name": "Social CRM",
+    "summary": "Listen to social media mentions and turn them into CRM work",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "license": "LGPL-3",
+    "author": "social_crm contributors",
+    "website": "https://github.com/social-crm/social_crm",
+    "depends": ["base", "mail", "crm", "helpdesk_mgmt"],
+    "external_dependencies": {
+        "python": ["requests", "python-dateutil", "langdetect", "vaderSentiment"],
+    },
+    "data": [
+        "security/social_crm_groups.xml",
+        "security/ir.model.access.csv",
+        "security/social_crm_security.xml",
+        "data/ir_cron_data.xml",
+        "views/social_crm_account_views.xml",
+        "views/social_crm_stream_views.xml",
+        "views/social_crm_mention_views.xml",
+        "views/social_crm_author_views.xml",
+        "views/res_partner_views.xml",
+        "views/social_crm_menus.xml",
+    ],
+    "demo": [
+        "demo/social_crm_demo.xml",
+    ],
+    "application": True,
+    "installable": True,
+    "development_status": "Alpha",
+}

@@ -1,0 +1,45 @@
+"""Errors raised by connectors.
+
+The ingestion cron decides what to do from the *type* of the error:
+
+* :class:`AuthenticationError` - credentials are wrong or revoked: the account
+  goes to the error state until an admin fixes it;
+* :class:`RateLimitedError` - the platform asked us to wait: the account is
+  skipped until ``retry_after`` seconds have passed;
+* :class:`TransientError` - network trouble or HTTP 5xx after retries: logged,
+  the next run tries again from the same cursor;
+* :class:`PayloadError` - the platform answered something we cannot parse;
+* :class:`ConnectorError` - anything else (bad request, missing configuration).
+"""
+
+
+class ConnectorError(Exception):
+    """Base class of every error a connector raises."""
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status
+
+
+class ConfigurationError(ConnectorError):
+    """The connector is missing a setting it needs (token, URL, query...)."""
+
+
+class AuthenticationError(ConnectorError):
+    """HTTP 401/403 or an OAuth error: the credentials must be fixed."""
+
+
+class RateLimitedError(ConnectorError):
+    """HTTP 429 (or an exhausted quota): retry after ``retry_after`` seconds."""
+
+    def __init__(self, message, retry_after=None, status=429):
+        super().__init__(message, status=status)
+        self.retry_after = retry_after
+
+
+class TransientError(ConnectorError):
+    """Network failure or HTTP 5xx that persisted through the retries."""
+
+
+class PayloadError(ConnectorError):
+    """The response could not be parsed into mentions."""

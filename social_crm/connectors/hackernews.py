@@ -1,0 +1,93 @@
+"""Hacker News through the Algolia search API (no credentials).
+
+``search`` calls ``/api/v1/search_by_date`` for stories and comments matching
+the terms, newer than the cursor (``numericFilters=created_at_i>…``).
+"""
+
+from .base import BaseConnector, as_int, author, html_to_text, parse_datetime
+
+API = "https://hn.algolia.com/api/v1"
+
+
+class HackerNewsConnector(BaseConnector):
+    platform = "hackernews"
+    label = "Hacker News"
+    modes = ("search",)
+
+    def request_page(self, query, since, page_token):
+        params = {
+            "query": query.search_string(" "),
+            "tags": "(story,comment)",
+            "hitsPerPage": self.page_size,
+            "page": int(page_token or 0),
+        }
+        if since:
+            params["numericFilters"] = f"created_at_i>{int(since)}"
+        payload = self.http.get_json(f"{API}/search_by_date", params=params)
+        page, pages = as_int(payload.get("page")) or 0, as_int(payload.get("nbPages")) or 0
+        next_page = str(page + 1) if page + 1 < pages else None
+        return self.parse(payload), next_page
+
+    def parse(self, payload):
+        payload = self.decode(payload)
+        if "hits" in payload:
+            return self.parse_items(payload["hits"], self._hit)
+        items = []  # an item tree from /api/v1/items/:id
+        stack = [payload]
+        while stack:
+            node = stack.pop()
+            items.append(node)
+            stack.extend(reversed(node.get("children") or []))
+        return self.parse_items(items, self._item)
+
+    def _hit(self, hit):
+        text = hit.get("comment_text") or hit.get("story_text") or ""
+        return self._build(
+            item_id=hit["objectID"],
+            text=html_to_text(text) or hit.get("title") or "",
+            title=hit.get("title") or hit.get("story_title") or "",
+            created=hit.get("created_at_i") or hit.get("created_at"),
+            handle=hit.get("author"),
+            thread=hit.get("story_id"),
+            parent=hit.get("parent_id"),
+            points=hit.get("points"),
+            comments=hit.get("num_comments"),
+            raw={k: v for k, v in hit.items() if k != "_highlightResult"},
+        )
+
+    def _item(self, item):
+        if not item.get("author") and not item.get("text") and not item.get("title"):
+            return None  # deleted item
+        return self._build(
+            item_id=item["id"],
+            text=html_to_text(item.get("text")) or item.get("title") or "",
+            title=item.get("title") or "",
+            created=item.get("created_at_i") or item.get("created_at"),
+            handle=item.get("author"),
+            thread=item.get("story_id"),
+            parent=item.get("parent_id"),
+            points=item.get("points"),
+            comments=None,
+            raw={k: v for k, v in item.items() if k != "children"},
+        )
+
+    def _build(self, item_id, text, title, created, handle, thread, parent, points, comments, raw):
+        handle = handle or ""
+        return self.mention(
+            external_id=str(item_id),
+            text=text,
+            title=title,
+            url=f"https://news.ycombinator.com/item?id={item_id}",
+            posted_at=parse_datetime(created),
+            author=author(
+                handle=handle,
+                name=handle,
+                external_id=handle,
+                url=f"https://news.ycombinator.com/user?id={handle}" if handle else "",
+            ),
+            thread_id=str(thread or ""),
+            parent_id=str(parent or ""),
+            like_count=as_int(points),
+            reply_count=as_int(comments),
+            raw=raw,
+        )

@@ -1,0 +1,191 @@
+"""Facebook Pages and Instagram professional accounts (Meta Graph API).
+
+Both need a Page access token with ``pages_read_engagement`` (Facebook) or
+``instagram_basic`` + ``instagram_manage_comments`` (Instagram).
+
+Facebook modes: ``comments`` (comments of a post, the stream target), ``feed``
+(posts on the Page) and ``mentions`` (posts the Page is tagged in).
+Instagram modes: ``mentions`` (media the account is tagged in), ``hashtag``
+(recent media of a hashtag) and ``comments`` (comments of one media).
+"""
+
+import re
+
+from .base import BaseConnector, as_int, author, parse_datetime, stable_id
+from .exceptions import AuthenticationError, ConfigurationError, RateLimitedError
+
+GRAPH = "https://graph.facebook.com"
+DEFAULT_VERSION = "v21.0"
+RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80002, 80004}
+AUTH_CODES = {10, 102, 190, 200, 210}
+COMMENT_ID = re.compile(r"[?&]comment_id=(\d+)")
+REPLY_COMMENT_ID = re.compile(r"[?&]reply_comment_id=(\d+)")
+
+
+class GraphConnector(BaseConnector):
+    """What Facebook and Instagram share: auth, paging and errors."""
+
+    required_settings = ("access_token",)
+    needs_terms = False
+
+    def _url(self, path):
+        return f"{GRAPH}/{self.setting('api_version', DEFAULT_VERSION)}/{path.lstrip('/')}"
+
+    def _get(self, path, params, page_token=None):
+        params = dict(params, access_token=self.setting("access_token"), limit=self.page_size)
+        if page_token:
+            params["after"] = page_token
+        payload = self.http.get_json(self._url(path), params=params)
+        paging = payload.get("paging") or {}
+        after = (paging.get("cursors") or {}).get("after") if paging.get("next") else None
+        return payload, after
+
+    def _account(self):
+        ref = self.setting("account_ref")
+        if not ref:
+            raise ConfigurationError(f"{self.label}: the account needs its Page / user id")
+        return ref
+
+    def error_message(self, response):
+        try:
+            error = response.json().get("error") or {}
+        except (ValueError, AttributeError):
+            return ""
+        return f"{error.get('message', '')} (code {error.get('code')})" if error else ""
+
+    def platform_error(self, response):
+        try:
+            error = response.json().get("error") or {}
+        except (ValueError, AttributeError):
+            return None
+        code = as_int(error.get("code"))
+        if code in RATE_LIMIT_CODES:
+            return RateLimitedError(f"{self.label} rate limit: {error.get('message')}", retry_after=3600)
+        if code in AUTH_CODES or error.get("type") == "OAuthException":
+            return AuthenticationError(
+                f"{self.label} refused the token: {error.get('message')}", status=response.status_code
+            )
+        return None
+
+    def _from(self, item):
+        sender = item.get("from") or {}
+        handle = item.get("username") or sender.get("username") or ""
+        return author(
+            handle=handle or sender.get("name"),
+            name=sender.get("name") or handle,
+            external_id=sender.get("id") or handle,
+        )
+
+
+class FacebookConnector(GraphConnector):
+    platform = "facebook"
+    label = "Facebook"
+    modes = ("comments", "feed", "mentions")
+
+    FIELDS = "id,message,created_time,from,permalink_url,like_count,comment_count,parent{id}"
+    POST_FIELDS = "id,message,created_time,from,permalink_url"
+
+    def request_page(self, query, since, page_token):
+        params = {}
+        if since:
+            params["since"] = int(since)
+        if query.mode == "comments":
+            if not query.target:
+                raise ConfigurationError("A Facebook comments stream needs the post id")
+            params.update(fields=self.FIELDS, filter="stream", order="reverse_chronological")
+            path = f"{query.target}/comments"
+        else:
+            params["fields"] = self.POST_FIELDS
+            path = f"{self._account()}/{'tagged' if query.mode == 'mentions' else 'feed'}"
+        payload, after = self._get(path, params, page_token)
+        return self.parse(payload), after
+
+    def parse(self, payload):
+        payload = self.decode(payload)
+        return self.parse_items(payload.get("data"), self._mention)
+
+    def _mention(self, item):
+        permalink = item.get("permalink_url") or ""
+        comment = COMMENT_ID.search(permalink)
+        reply = REPLY_COMMENT_ID.search(permalink)
+        parent = (item.get("parent") or {}).get("id", "")
+        external_id = item.get("id")
+        if not external_id:  # fields without "id": the permalink still identifies the comment
+            if reply:
+                external_id, parent = reply.group(1), parent or (comment.group(1) if comment else "")
+            elif comment:
+                external_id = comment.group(1)
+            else:
+                external_id = stable_id(permalink, item.get("created_time"), item.get("message"))
+        return self.mention(
+            external_id=external_id,
+            text=item.get("message") or "",
+            url=permalink,
+            posted_at=parse_datetime(item.get("created_time")),
+            author=self._from(item),
+            parent_id=parent,
+            like_count=as_int(item.get("like_count")),
+            reply_count=as_int(item.get("comment_count")),
+            raw=item,
+        )
+
+
+class InstagramConnector(GraphConnector):
+    platform = "instagram"
+    label = "Instagram"
+    modes = ("mentions", "hashtag", "comments")
+
+    MEDIA_FIELDS = "id,caption,timestamp,permalink,username,comments_count,like_count,media_type"
+    COMMENT_FIELDS = "id,text,timestamp,username,like_count"
+
+    def check(self, query):
+        super().check(query)
+        if query.mode == "hashtag" and not query.hashtags:
+            raise ConfigurationError("An Instagram hashtag stream needs a hashtag")
+        if query.mode == "comments" and not query.target:
+            raise ConfigurationError("An Instagram comments stream needs the media id")
+
+    def request_page(self, query, since, page_token):
+        if query.mode == "comments":
+            payload, after = self._get(
+                f"{query.target}/comments", {"fields": self.COMMENT_FIELDS}, page_token
+            )
+        elif query.mode == "hashtag":
+            user_id = self._account()
+            found, _after = self._get(
+                "ig_hashtag_search", {"user_id": user_id, "q": query.hashtags[0]}
+            )
+            if not found.get("data"):
+                return [], None
+            payload, after = self._get(
+                f"{found['data'][0]['id']}/recent_media",
+                {"user_id": user_id, "fields": self.MEDIA_FIELDS},
+                page_token,
+            )
+        else:
+            payload, after = self._get(
+                f"{self._account()}/tags", {"fields": self.MEDIA_FIELDS}, page_token
+            )
+        return self.parse(payload), after
+
+    def parse(self, payload):
+        payload = self.decode(payload)
+        if "mentioned_media" in payload:
+            items = [payload["mentioned_media"]]
+        elif "mentioned_comment" in payload:
+            items = [payload["mentioned_comment"]]
+        else:
+            items = payload.get("data") or []
+        return self.parse_items(items, self._mention)
+
+    def _mention(self, item):
+        return self.mention(
+            external_id=item["id"],
+            text=item.get("caption") or item.get("text") or "",
+            url=item.get("permalink") or "",
+            posted_at=parse_datetime(item.get("timestamp")),
+            author=self._from(item),
+            like_count=as_int(item.get("like_count")),
+            reply_count=as_int(item.get("comments_count")),
+            raw=item,
+        )

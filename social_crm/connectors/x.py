@@ -1,0 +1,115 @@
+"""X (Twitter) API v2: recent search and the mentions timeline.
+
+Needs a bearer token of an X developer App (pay-per-use access or higher).
+``search`` uses ``GET /2/tweets/search/recent``; ``mentions`` uses
+``GET /2/users/:id/mentions`` with the account's numeric user id.
+"""
+
+from .base import BaseConnector, as_int, author, parse_datetime
+from .exceptions import AuthenticationError, ConfigurationError, RateLimitedError
+
+API = "https://api.twitter.com/2"
+TWEET_FIELDS = "author_id,conversation_id,created_at,lang,public_metrics,referenced_tweets,in_reply_to_user_id"
+USER_FIELDS = "name,username,public_metrics,verified,url,description,profile_image_url"
+MAX_QUERY_LENGTH = 512
+
+
+class XConnector(BaseConnector):
+    platform = "x"
+    label = "X (Twitter)"
+    modes = ("search", "mentions")
+    required_settings = ("access_token",)
+    cursor_kind = "id"
+
+    def build_query(self, query):
+        text = query.search_string()
+        text = f"({text}) -is:retweet" if text else "-is:retweet"
+        if len(text) > MAX_QUERY_LENGTH:
+            raise ConfigurationError(
+                f"X search query is {len(text)} characters; X accepts {MAX_QUERY_LENGTH}"
+            )
+        return text
+
+    def request_page(self, query, since, page_token):
+        headers = {"Authorization": f"Bearer {self.setting('access_token')}"}
+        params = {
+            "max_results": self.page_size,
+            "tweet.fields": TWEET_FIELDS,
+            "expansions": "author_id",
+            "user.fields": USER_FIELDS,
+        }
+        if since:
+            params["since_id"] = str(since)
+        if query.mode == "mentions":
+            user_id = query.target or self.setting("account_ref")
+            if not user_id:
+                raise ConfigurationError("X mentions need the account's numeric user id")
+            url = f"{API}/users/{user_id}/mentions"
+            if page_token:
+                params["pagination_token"] = page_token
+        else:
+            url = f"{API}/tweets/search/recent"
+            params["query"] = self.build_query(query)
+            if page_token:
+                params["next_token"] = page_token
+        payload = self.http.get_json(url, params=params, headers=headers)
+        return self.parse(payload), (payload.get("meta") or {}).get("next_token")
+
+    def parse(self, payload):
+        payload = self.decode(payload)
+        if isinstance(payload, list):  # several recorded pages (JSON lines)
+            return [m for page in payload for m in self.parse(page)]
+        users = {u.get("id"): u for u in (payload.get("includes") or {}).get("users", [])}
+        data = payload.get("data") or []
+        if isinstance(data, dict):  # single tweet lookup
+            data = [data]
+        return self.parse_items(data, lambda tweet: self._mention(tweet, users))
+
+    def _mention(self, tweet, users):
+        user = users.get(tweet.get("author_id")) or {}
+        metrics = tweet.get("public_metrics") or {}
+        user_metrics = user.get("public_metrics") or {}
+        handle = user.get("username") or ""
+        parent = next(
+            (
+                ref.get("id")
+                for ref in tweet.get("referenced_tweets") or ()
+                if ref.get("type") == "replied_to"
+            ),
+            "",
+        )
+        return self.mention(
+            external_id=tweet["id"],
+            text=tweet.get("text") or "",
+            url=f"https://x.com/{handle or 'i/web'}/status/{tweet['id']}",
+            posted_at=parse_datetime(tweet.get("created_at")),
+            author=author(
+                handle=handle,
+                name=user.get("name"),
+                external_id=tweet.get("author_id") or "",
+                url=f"https://x.com/{handle}" if handle else "",
+                followers=user_metrics.get("followers_count"),
+                verified=user.get("verified"),
+                avatar_url=user.get("profile_image_url") or "",
+                bio=user.get("description") or "",
+                website=user.get("url") or "",
+            ),
+            language=tweet.get("lang") or "",
+            thread_id=tweet.get("conversation_id") or "",
+            parent_id=parent,
+            like_count=as_int(metrics.get("like_count")),
+            reply_count=as_int(metrics.get("reply_count")),
+            share_count=as_int(metrics.get("retweet_count")),
+            raw=tweet,
+        )
+
+    def platform_error(self, response):
+        if response.status_code == 403:
+            message = self.error_message(response) or "forbidden"
+            if "usage cap" in message.lower() or "credit" in message.lower():
+                return RateLimitedError(f"X usage cap reached: {message}", retry_after=3600, status=403)
+            return AuthenticationError(
+                f"X refused the request (HTTP 403): {message}. Check the App's access level.",
+                status=403,
+            )
+        return None

@@ -1,0 +1,23 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    social_author_ids = fields.One2many("social.crm.author", "partner_id", string="Social Identities")
+    social_mention_count = fields.Integer(compute="_compute_social_mention_count")
+
+    def _compute_social_mention_count(self):
+        counts = dict(
+            self.env["social.crm.mention"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.social_mention_count = counts.get(partner, 0)
+
+    def action_view_social_mentions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_mention_action")
+        action["domain"] = [("partner_id", "=", self.id)]
+        return action

@@ -1,0 +1,183 @@
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..connectors import CONNECTORS, get_connector
+
+_logger = logging.getLogger(__name__)
+
+PLATFORMS = [(code, cls.label) for code, cls in CONNECTORS.items()]
+SECRET_FIELDS = ("access_token", "api_key", "client_id", "client_secret", "username", "password")
+DEFAULT_RATE_LIMIT_WAIT = 900  # seconds, when a platform does not say how long to wait
+
+
+class SocialCrmAccount(models.Model):
+    """A connection to one social platform: credentials and health."""
+
+    _name = "social.crm.account"
+    _description = "Social CRM Account"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    platform = fields.Selection(PLATFORMS, required=True, default="rss", tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    # Connection settings. Not secret: where to connect and as whom.
+    base_url = fields.Char(
+        "Instance / Server URL",
+        help="Mastodon instance (https://mastodon.social) or Bluesky PDS. Leave empty for the default.",
+    )
+    account_ref = fields.Char(
+        "Account ID",
+        help="The platform's id of your account: X user id, Facebook Page id, "
+        "Instagram professional account id or YouTube channel id.",
+    )
+    # Credentials: only system administrators can read or write them.
+    access_token = fields.Char(groups="base.group_system", copy=False)
+    api_key = fields.Char("API Key", groups="base.group_system", copy=False)
+    client_id = fields.Char("Client ID", groups="base.group_system", copy=False)
+    client_secret = fields.Char(groups="base.group_system", copy=False)
+    username = fields.Char("Login / Handle", groups="base.group_system", copy=False)
+    password = fields.Char("App Password", groups="base.group_system", copy=False)
+    # Health
+    state = fields.Selection(
+        [
+            ("new", "Never pulled"),
+            ("ok", "Working"),
+            ("rate_limited", "Rate limited"),
+            ("error", "Error"),
+        ],
+        default="new",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    pull_interval = fields.Integer(
+        "Pull every (minutes)", default=15, help="Minimum time between two pulls of this account."
+    )
+    next_pull_at = fields.Datetime(readonly=True, copy=False, index=True)
+    last_pull_at = fields.Datetime(readonly=True, copy=False)
+    last_success_at = fields.Datetime(readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
+    error_count = fields.Integer(
+        readonly=True, copy=False, help="Consecutive failed pulls; reset by a successful one."
+    )
+    api_calls = fields.Integer("API calls (total)", readonly=True, copy=False)
+    stream_ids = fields.One2many("social.crm.stream", "account_id", string="Streams")
+    stream_count = fields.Integer(compute="_compute_counts")
+    mention_count = fields.Integer(compute="_compute_counts")
+
+    _sql_constraints = [
+        ("pull_interval_positive", "CHECK(pull_interval > 0)", "The pull interval must be positive."),
+    ]
+
+    def _compute_counts(self):
+        streams = dict(
+            self.env["social.crm.stream"]
+            .with_context(active_test=False)
+            ._read_group([("account_id", "in", self.ids)], ["account_id"], ["__count"])
+        )
+        mentions = dict(
+            self.env["social.crm.mention"]._read_group(
+                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
+            )
+        )
+        for account in self:
+            account.stream_count = streams.get(account, 0)
+            account.mention_count = mentions.get(account, 0)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_pull_now(self):
+        """Pull every active stream of these accounts now (ignores the interval)."""
+        streams = self.stream_ids.filtered("active")
+        if not streams:
+            raise UserError(self.env._("Add an active stream to the account first."))
+        self.env["social.crm.stream"]._pull_accounts(self, auto_commit=False)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "danger" if "error" in self.mapped("state") else "success",
+                "message": "\n".join(
+                    f"{a.name}: {a.last_error or self.env._('pulled')}" for a in self
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_view_mentions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_mention_action")
+        action["domain"] = [("account_id", "=", self.id)]
+        return action
+
+    def action_reset_error(self):
+        self.write({"state": "new", "error_count": 0, "next_pull_at": False, "last_error": False})
+
+    # ----------------------------------------------------------------- business
+
+    def _get_connector(self, http=None):
+        """The only way models reach a platform (tests replace the HTTP layer)."""
+        self.ensure_one()
+        account = self.sudo()
+        settings = {name: account[name] for name in SECRET_FIELDS}
+        settings.update(base_url=account.base_url, account_ref=account.account_ref)
+        return get_connector(self.platform, settings, http=http)
+
+    def _record_success(self, api_calls=0):
+        now = fields.Datetime.now()
+        for account in self:
+            account.write(
+                {
+                    "state": "ok",
+                    "last_pull_at": now,
+                    "last_success_at": now,
+                    "last_error": False,
+                    "error_count": 0,
+                    "api_calls": account.api_calls + api_calls,
+                    "next_pull_at": now + timedelta(minutes=account.pull_interval),
+                }
+            )
+
+    def _record_failure(self, error, state="error", retry_after=None, api_calls=0):
+        now = fields.Datetime.now()
+        message = f"{type(error).__name__}: {error}"
+        for account in self:
+            count = account.error_count + 1
+            if retry_after is None:
+                # back off: 1, 2, 4... pull intervals, at most a day
+                retry_after = min(account.pull_interval * 60 * 2 ** (count - 1), 86400)
+            account.write(
+                {
+                    "state": state,
+                    "last_pull_at": now,
+                    "last_error": message,
+                    "error_count": count,
+                    "api_calls": account.api_calls + api_calls,
+                    "next_pull_at": now + timedelta(seconds=retry_after),
+                }
+            )
+            _logger.warning("Social CRM account %s (%s) failed: %s", account.name, account.platform, message)
+
+    def _try_lock(self):
+        """Lock the account row for this transaction, or return False if a
+        concurrent pull already holds it."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT id FROM social_crm_account WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED",
+            (self.id,),
+        )
+        return bool(self.env.cr.fetchone())
+
+    @api.model
+    def _rate_limit_wait(self, error):
+        return error.retry_after if error.retry_after else DEFAULT_RATE_LIMIT_WAIT

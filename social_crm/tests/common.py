@@ -1,0 +1,65 @@
+import contextlib
+from urllib.parse import urlparse
+
+import responses
+
+from odoo.tests import common
+
+from . import replay
+
+
+class SocialCrmCase(common.TransactionCase):
+    """Accounts and streams on every platform, HTTP replayed from recordings.
+
+    Odoo blocks outgoing HTTP in tests; inside ``self.replaying()`` requests go
+    through ``requests`` to a ``responses`` mock that serves recorded bodies.
+    """
+
+    _replay_active = False
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        if cls._replay_active and urlparse(r.url).scheme in ("http", "https"):
+            return common._super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
+
+    @contextlib.contextmanager
+    def replaying(self):
+        mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+        type(self)._replay_active = True
+        try:
+            with mock:
+                yield mock
+        finally:
+            type(self)._replay_active = False
+
+    def add(self, mock, method, url, fixture, **kwargs):
+        replay.add(mock, method, url, fixture, **kwargs)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        # demo accounts must not take part in the cron runs of these tests
+        cls.env["social.crm.account"].search([]).write({"active": False})
+        cls.Account = cls.env["social.crm.account"]
+        cls.Stream = cls.env["social.crm.stream"]
+        cls.Mention = cls.env["social.crm.mention"]
+        cls.x_account = cls.Account.create(
+            {"name": "X brand", "platform": "x", "access_token": "x-token", "account_ref": "783214"}
+        )
+        cls.x_stream = cls.Stream.create(
+            {"name": "Tweepy", "account_id": cls.x_account.id, "mode": "search", "keywords": "Tweepy"}
+        )
+        cls.yt_account = cls.Account.create({"name": "YouTube", "platform": "youtube", "api_key": "yt-key"})
+        cls.yt_stream = cls.Stream.create(
+            {"name": "Launch video", "account_id": cls.yt_account.id, "mode": "comments", "target": "F1UP7wRCPH8"}
+        )
+        cls.hn_account = cls.Account.create({"name": "Hacker News", "platform": "hackernews", "active": False})
+        cls.hn_stream = cls.Stream.create(
+            {"name": "Hiring", "account_id": cls.hn_account.id, "mode": "search", "keywords": "hiring"}
+        )
+
+    def pull(self):
+        self.Stream._cron_pull_mentions()
+        self.env.invalidate_all()
