@@ -19,7 +19,7 @@ from .hackernews import HackerNewsConnector
 from .http import HttpClient
 from .mastodon import MastodonConnector
 from .meta import FacebookConnector, InstagramConnector
-from .records import Author, Mention, Page
+from .records import Author, Mention, Page, ReplyTarget
 from .reddit import RedditConnector
 from .rss import RssConnector
 from .x import XConnector
@@ -62,6 +62,7 @@ __all__ = [
     "PayloadError",
     "Query",
     "RateLimitedError",
+    "ReplyTarget",
     "TransientError",
     "get_connector",
     "split_terms",

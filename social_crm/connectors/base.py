@@ -161,6 +161,8 @@ class BaseConnector:
     cursor_kind = "time"  # "id": numeric ids grow with time; "time": posted_at
     page_size = 100
     needs_terms = True  # search modes need at least one keyword/hashtag/handle
+    can_reply = False  # True when the platform has a write API we support
+    reply_settings = ("access_token",)  # what posting a reply needs
 
     def __init__(self, settings=None, http=None):
         self.settings = {k: v for k, v in (settings or {}).items() if v not in (None, "", False)}
@@ -185,6 +187,25 @@ class BaseConnector:
     def platform_error(self, response):
         """Hook: return an exception for platform-specific error bodies."""
         return None
+
+    def reply(self, target, text):
+        """Post ``text`` as a public reply to ``target`` (a ``ReplyTarget``);
+        return the posted reply as a ``Mention``."""
+        raise ConfigurationError(f"{self.label} has no write API: reply on the platform itself")
+
+    @property
+    def reply_ready(self):
+        """True when replies are possible with the configured credentials."""
+        return self.can_reply and all(self.setting(name) for name in self.reply_settings)
+
+    def check_reply(self, text):
+        if not self.can_reply:
+            raise ConfigurationError(f"{self.label} has no write API: reply on the platform itself")
+        missing = [name for name in self.reply_settings if not self.setting(name)]
+        if missing:
+            raise ConfigurationError(f"{self.label}: replying needs {', '.join(missing)}")
+        if not (text or "").strip():
+            raise ConfigurationError("The reply is empty")
 
     # ---------------------------------------------------------------- helpers
 

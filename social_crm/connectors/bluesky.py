@@ -5,6 +5,8 @@ an app password, the connector opens a session on the PDS (``bsky.social`` by
 default) and can also read ``mentions`` from ``listNotifications``.
 """
 
+import datetime
+
 from .base import BaseConnector, as_int, author, parse_datetime
 from .exceptions import ConfigurationError
 
@@ -18,10 +20,14 @@ class BlueskyConnector(BaseConnector):
     label = "Bluesky"
     modes = ("search", "mentions")
     page_size = 100
+    can_reply = True
+    reply_settings = ("username", "password")
+    MAX_GRAPHEMES = 300
 
     def __init__(self, settings=None, http=None):
         super().__init__(settings, http)
         self._session_token = None
+        self._session_did = None
 
     def _pds(self):
         return (self.setting("base_url") or DEFAULT_PDS).rstrip("/")
@@ -35,6 +41,7 @@ class BlueskyConnector(BaseConnector):
                 json={"identifier": self.setting("username"), "password": self.setting("password")},
             )
             self._session_token = session.get("accessJwt")
+            self._session_did = session.get("did")
         return {"Authorization": f"Bearer {self._session_token}"}
 
     def request_page(self, query, since, page_token):
@@ -99,4 +106,35 @@ class BlueskyConnector(BaseConnector):
             reply_count=as_int(post.get("replyCount")),
             share_count=as_int(post.get("repostCount")),
             raw=post,
+        )
+
+    def reply(self, target, text):
+        """Create an ``app.bsky.feed.post`` record replying to the post."""
+        self.check_reply(text)
+        raw = target.raw or {}
+        if not raw.get("cid"):
+            raise ConfigurationError("This Bluesky mention has no content id (cid) to reply to")
+        parent = {"uri": target.external_id, "cid": raw["cid"]}
+        root = ((raw.get("record") or {}).get("reply") or {}).get("root") or parent
+        headers = self._auth_headers()
+        record = {
+            "$type": "app.bsky.feed.post",
+            "text": text,
+            "createdAt": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "reply": {"root": {"uri": root["uri"], "cid": root["cid"]}, "parent": parent},
+        }
+        payload = self.http.post_json(
+            f"{self._pds()}/com.atproto.repo.createRecord",
+            json={"repo": self._session_did or self.setting("username"), "collection": "app.bsky.feed.post", "record": record},
+            headers=headers,
+        )
+        handle = self.setting("username")
+        rkey = payload["uri"].rsplit("/", 1)[-1]
+        return self.mention(
+            external_id=payload["uri"],
+            text=text,
+            url=f"https://bsky.app/profile/{handle}/post/{rkey}",
+            thread_id=root["uri"],
+            parent_id=target.external_id,
+            raw=dict(payload, record=record),
         )

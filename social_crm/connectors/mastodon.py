@@ -18,6 +18,7 @@ class MastodonConnector(BaseConnector):
     modes = ("hashtag", "search", "mentions")
     cursor_kind = "id"
     page_size = 40
+    can_reply = True
 
     @property
     def base_url(self):
@@ -125,3 +126,18 @@ class MastodonConnector(BaseConnector):
             share_count=as_int(status.get("reblogs_count")),
             raw=status,
         )
+
+    def reply(self, target, text):
+        """``POST /api/v1/statuses`` in reply to the status (token with write:statuses)."""
+        self.check_reply(text)
+        local_id = (target.raw or {}).get("id")
+        if not local_id:
+            raise ConfigurationError("This Mastodon mention has no status id on the account's instance")
+        handle = target.author_handle
+        status = text if not handle or f"@{handle}" in text else f"@{handle} {text}"
+        payload = self.http.post_json(
+            f"{self.base_url}/api/v1/statuses",
+            data={"status": status, "in_reply_to_id": local_id, "visibility": "public"},
+            headers={"Authorization": f"Bearer {self.setting('access_token')}"},
+        )
+        return self._mention(payload)

@@ -12,7 +12,7 @@ Instagram modes: ``mentions`` (media the account is tagged in), ``hashtag``
 import re
 
 from .base import BaseConnector, as_int, author, parse_datetime, stable_id
-from .exceptions import AuthenticationError, ConfigurationError, RateLimitedError
+from .exceptions import AuthenticationError, ConfigurationError, ConnectorError, RateLimitedError
 
 GRAPH = "https://graph.facebook.com"
 DEFAULT_VERSION = "v21.0"
@@ -27,6 +27,24 @@ class GraphConnector(BaseConnector):
 
     required_settings = ("access_token",)
     needs_terms = False
+    can_reply = True
+
+    def _reply_edge(self, target):
+        return "comments"
+
+    def reply(self, target, text):
+        """Answer a post or comment through the Graph API."""
+        self.check_reply(text)
+        payload = self.http.post_json(
+            self._url(f"{target.external_id}/{self._reply_edge(target)}"),
+            data={"message": text, "access_token": self.setting("access_token")},
+        )
+        if not payload.get("id"):
+            raise ConnectorError(f"{self.label} did not return the new comment: {payload}")
+        return self.mention(
+            external_id=payload["id"], text=text, url=target.url,
+            thread_id=target.thread_id or target.external_id, parent_id=target.external_id, raw=payload,
+        )
 
     def _url(self, path):
         return f"{GRAPH}/{self.setting('api_version', DEFAULT_VERSION)}/{path.lstrip('/')}"
@@ -137,6 +155,11 @@ class InstagramConnector(GraphConnector):
 
     MEDIA_FIELDS = "id,caption,timestamp,permalink,username,comments_count,like_count,media_type"
     COMMENT_FIELDS = "id,text,timestamp,username,like_count"
+
+    def _reply_edge(self, target):
+        raw = target.raw or {}
+        is_media = "media_type" in raw or "caption" in raw
+        return "comments" if is_media else "replies"  # a comment is answered with a reply
 
     def check(self, query):
         super().check(query)

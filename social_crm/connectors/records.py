@@ -73,3 +73,15 @@ class Page:
     mentions: list
     cursor: dict
     done: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class ReplyTarget:
+    """The stored mention a reply answers (what connectors need to address it)."""
+
+    external_id: str
+    url: str = ""
+    author_handle: str = ""
+    thread_id: str = ""
+    parent_id: str = ""
+    raw: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)

@@ -8,7 +8,7 @@ user (``identity privatemessages read`` scopes) also unlocks ``mentions``
 """
 
 from .base import BaseConnector, as_int, author, parse_datetime
-from .exceptions import ConfigurationError
+from .exceptions import ConfigurationError, ConnectorError
 
 PUBLIC = "https://www.reddit.com"
 OAUTH = "https://oauth.reddit.com"
@@ -20,6 +20,7 @@ class RedditConnector(BaseConnector):
     platform = "reddit"
     label = "Reddit"
     modes = ("search", "subreddit", "mentions")
+    can_reply = True
 
     def __init__(self, settings=None, http=None):
         super().__init__(settings, http)
@@ -99,3 +100,20 @@ class RedditConnector(BaseConnector):
             reply_count=as_int(thing.get("num_comments")),
             raw={k: v for k, v in thing.items() if k != "replies"},
         )
+
+    def reply(self, target, text):
+        """``POST /api/comment`` (a user token with the ``submit`` scope)."""
+        self.check_reply(text)
+        payload = self.http.post_json(
+            f"{OAUTH}/api/comment",
+            data={"thing_id": target.external_id, "text": text, "api_type": "json"},
+            headers={"Authorization": f"bearer {self.setting('access_token')}"},
+        )
+        result = (payload or {}).get("json") or {}
+        if result.get("errors"):
+            raise ConnectorError(f"Reddit refused the reply: {result['errors']}")
+        things = (result.get("data") or {}).get("things") or []
+        mentions = self.parse({"data": {"children": things}})
+        if not mentions:
+            raise ConnectorError("Reddit did not return the new comment")
+        return mentions[0]

@@ -6,7 +6,7 @@ Needs a bearer token of an X developer App (pay-per-use access or higher).
 """
 
 from .base import BaseConnector, as_int, author, parse_datetime
-from .exceptions import AuthenticationError, ConfigurationError, RateLimitedError
+from .exceptions import AuthenticationError, ConfigurationError, ConnectorError, RateLimitedError
 
 API = "https://api.twitter.com/2"
 TWEET_FIELDS = "author_id,conversation_id,created_at,lang,public_metrics,referenced_tweets,in_reply_to_user_id"
@@ -20,6 +20,8 @@ class XConnector(BaseConnector):
     modes = ("search", "mentions")
     required_settings = ("access_token",)
     cursor_kind = "id"
+    can_reply = True
+    MAX_LENGTH = 280
 
     def build_query(self, query):
         text = query.search_string()
@@ -113,3 +115,25 @@ class XConnector(BaseConnector):
                 status=403,
             )
         return None
+
+    def reply(self, target, text):
+        """``POST /2/tweets`` as a reply (needs a user-context token with tweet.write)."""
+        self.check_reply(text)
+        if len(text) > self.MAX_LENGTH:
+            raise ConfigurationError(f"An X reply is at most {self.MAX_LENGTH} characters ({len(text)} given)")
+        payload = self.http.post_json(
+            f"{API}/tweets",
+            json={"text": text, "reply": {"in_reply_to_tweet_id": target.external_id}},
+            headers={"Authorization": f"Bearer {self.setting('access_token')}"},
+        )
+        data = payload.get("data") or {}
+        if not data.get("id"):
+            raise ConnectorError(f"X did not return the new post: {payload}")
+        return self.mention(
+            external_id=data["id"],
+            text=data.get("text") or text,
+            url=f"https://x.com/i/web/status/{data['id']}",
+            thread_id=target.thread_id or target.external_id,
+            parent_id=target.external_id,
+            raw=data,
+        )

@@ -1,0 +1,130 @@
+"""Measure language detection, sentiment and intent against labelled data.
+
+Usage: python bench/eval_analysis.py [--eval-dir ../shared/fixtures/eval] [--json out.json]
+
+Data (human-labelled, see the eval README): lingua sentences and word pairs
+(33 languages x 100), UMSAB tweets (8 languages x 324, labels 0/1/2) and the
+VADER tweet ground truth (English, 1,050 texts rated -4..+4).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from social_crm.text_analysis import analyze, detect_language, score_sentiment  # noqa: E402
+from social_crm.text_analysis.language import available_languages  # noqa: E402
+
+UMSAB = {"arabic": "ar", "english": "en", "french": "fr", "german": "de", "hindi": "hi",
+         "italian": "it", "portuguese": "pt", "spanish": "es"}
+
+
+def read_lines(path):
+    with open(path, encoding="utf-8") as handle:
+        return [line.rstrip("\r\n") for line in handle if line.strip()]
+
+
+def language_eval(texts_by_lang, languages):
+    correct = undetermined = total = 0
+    for code, texts in texts_by_lang.items():
+        for text in texts:
+            result = detect_language(text, languages)
+            total += 1
+            if result.code == code:
+                correct += 1
+            elif result.code == "und":
+                undetermined += 1
+    answered = total - undetermined
+    return {
+        "texts": total,
+        "accuracy": round(correct / total, 4),
+        "coverage": round(answered / total, 4),
+        "precision_when_answered": round(correct / answered, 4) if answered else None,
+    }
+
+
+def pearson(xs, ys):
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    cov = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sx = sum((x - mx) ** 2 for x in xs) ** 0.5
+    sy = sum((y - my) ** 2 for y in ys) ** 0.5
+    return cov / (sx * sy)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--eval-dir", default=os.path.join(ROOT, "..", "shared", "fixtures", "eval"))
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    eval_dir = args.eval_dir
+    report = {}
+    started = time.perf_counter()
+
+    # --- language: lingua sentences and word pairs
+    supported = set(available_languages())
+    for kind in ("lingua_sentences", "lingua_word_pairs"):
+        folder = os.path.join(eval_dir, "langid", kind)
+        data = {
+            name[:-4]: read_lines(os.path.join(folder, name))
+            for name in sorted(os.listdir(folder))
+            if name[:-4] in supported
+        }
+        report[f"language/{kind}/all_profiles"] = language_eval(data, None)
+        # restricted: the 33 test languages are the "expected" ones (upper bound of a company setting)
+        report[f"language/{kind}/restricted"] = language_eval(data, list(data))
+    # --- language on real tweets (UMSAB), company languages = the 8 UMSAB ones
+    tweets = {}
+    labels = {}
+    for folder, code in UMSAB.items():
+        base = os.path.join(eval_dir, "sentiment", "umsab", folder)
+        tweets[code] = read_lines(os.path.join(base, "val_text.txt"))
+        labels[code] = [int(x) for x in read_lines(os.path.join(base, "val_labels.txt"))]
+    report["language/umsab_tweets/restricted_8"] = language_eval(
+        {k: v for k, v in tweets.items() if k != "hi"}, list(UMSAB.values())
+    )
+    report["language/umsab_tweets/all_profiles"] = language_eval(
+        {k: v for k, v in tweets.items() if k != "hi"}, None
+    )
+
+    # --- sentiment: VADER ground truth (English)
+    rows = [line.split("\t", 2) for line in read_lines(os.path.join(eval_dir, "sentiment", "vader_tweets_groundtruth.id_mod4_eq1.tsv"))]
+    gold = [float(r[1]) for r in rows]
+    predicted = [score_sentiment(r[2], "en").compound for r in rows]
+    def cls(value, low, high):
+        return "negative" if value < low else "positive" if value > high else "neutral"
+    acc = sum(cls(g, -0.5, 0.5) == cls(p, -0.05, 0.05) for g, p in zip(gold, predicted, strict=True)) / len(rows)
+    report["sentiment/vader_groundtruth_en"] = {
+        "texts": len(rows), "pearson": round(pearson(gold, predicted), 4), "accuracy_3class": round(acc, 4)
+    }
+    # --- full pipeline on UMSAB: English scored; others must be "not scored"
+    names = {0: "negative", 1: "neutral", 2: "positive"}
+    for code, texts in tweets.items():
+        results = [analyze(text, list(UMSAB.values())) for text in texts]
+        scored = [r for r in results if r.sentiment.scored]
+        entry = {"texts": len(texts), "scored_share": round(len(scored) / len(texts), 4)}
+        if code == "en":
+            hits = sum(r.sentiment.label == names[label] for r, label in zip(results, labels[code], strict=True) if r.sentiment.scored)
+            entry["accuracy_3class_on_scored"] = round(hits / len(scored), 4)
+        # intent as a proxy: complaint should mostly be on negative tweets, praise on positive ones
+        for intent, label in (("complaint", 0), ("praise", 2)):
+            flagged = [lab for r, lab in zip(results, labels[code], strict=True) if r.intent.intent == intent]
+            entry[f"{intent}_share"] = round(len(flagged) / len(texts), 4)
+            entry[f"{intent}_precision_vs_label"] = round(flagged.count(label) / len(flagged), 4) if flagged else None
+        report[f"pipeline/umsab/{code}"] = entry
+    report["seconds"] = round(time.perf_counter() - started, 1)
+
+    width = max(len(k) for k in report)
+    for key, value in report.items():
+        print(f"{key:<{width}}  {json.dumps(value)}")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(report, handle, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Pure-Python text analysis: language, sentiment, intent. Never imports Odoo.
+
+:func:`analyze` is the one entry point the models use; it loads langdetect and
+VADER lazily, once per process, and is safe to call from several threads.
+"""
+
+import dataclasses
+
+from .cleaning import clean_for_detection, letter_count
+from .intent import INTENTS, IntentResult, classify_intent
+from .language import UNDETERMINED, LanguageResult, available_languages, detect_language
+from .sentiment import NOT_SCORED, SentimentResult, score_sentiment
+
+ANALYZER_VERSION = "langdetect-1.0.9+vader-3.3.2+rules-1"
+
+
+@dataclasses.dataclass(frozen=True)
+class Analysis:
+    language: LanguageResult
+    sentiment: SentimentResult
+    intent: IntentResult
+    noise: bool
+    version: str = ANALYZER_VERSION
+
+    def to_dict(self):
+        return {
+            "language": self.language.code,
+            "language_confidence": self.language.confidence,
+            "sentiment": self.sentiment.label,
+            "compound": self.sentiment.compound,
+            "intent": self.intent.intent,
+            "intent_evidence": self.intent.evidence,
+            "noise": self.noise,
+            "version": self.version,
+        }
+
+
+def analyze(text, languages=None, platform_language=None):
+    """Analyse one text.
+
+    ``languages``: the languages the company expects (English is always added).
+    ``platform_language``: the platform's own tag, used when detection is unsure
+    and the tag is one of the expected languages.
+    """
+    language = detect_language(text, languages)
+    if not language.known and platform_language:
+        tag = platform_language.split("-")[0].lower()
+        if not languages or tag in set(languages) | {"en"}:
+            language = LanguageResult(tag, 0.0)
+    sentiment = score_sentiment(text, language.code)
+    intent = classify_intent(text, sentiment.compound if sentiment.scored else None)
+    cleaned = clean_for_detection(text)
+    noise = intent.intent == "other" and (letter_count(cleaned) < 3 or len(cleaned.split()) < 3)
+    return Analysis(language, sentiment, intent, noise)
+
+
+def analyze_many(texts, languages=None):
+    return [analyze(text, languages) for text in texts]
+
+
+__all__ = [
+    "ANALYZER_VERSION",
+    "INTENTS",
+    "NOT_SCORED",
+    "UNDETERMINED",
+    "Analysis",
+    "analyze",
+    "analyze_many",
+    "available_languages",
+    "classify_intent",
+    "clean_for_detection",
+    "detect_language",
+    "score_sentiment",
+]

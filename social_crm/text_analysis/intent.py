@@ -1,0 +1,167 @@
+"""Rule-based, explainable intent: question, complaint, praise, purchase intent.
+
+Every verdict comes with the cues that produced it ("complaint: 'refund',
+'not working'"), so an agent can see why a mention became a ticket. Cues exist
+for English, German, French, Spanish, Italian, Portuguese and Dutch; emoji and
+punctuation cues work in any language.
+"""
+
+import dataclasses
+import re
+
+QUESTION = "question"
+COMPLAINT = "complaint"
+PRAISE = "praise"
+PURCHASE = "purchase_intent"
+OTHER = "other"
+INTENTS = (QUESTION, COMPLAINT, PRAISE, PURCHASE, OTHER)
+# when two intents score the same, the one needing action first wins
+PRECEDENCE = (COMPLAINT, PURCHASE, QUESTION, PRAISE)
+# a complaint cue ("refund", "not working") says more than a question word
+WEIGHTS = {COMPLAINT: 2.0, PURCHASE: 1.5, QUESTION: 1.0, PRAISE: 1.0}
+
+CUES = {
+    COMPLAINT: {
+        "en": [
+            "not working", "doesn't work", "does not work", "stopped working", "broken", "refund", "worst",
+            "terrible", "awful", "horrible", "useless", "scam", "disappointed", "disappointing",
+            "still waiting", "no response", "no reply", "never again", "unacceptable", "ripoff", "rip off",
+            "complaint", "cancel my", "crash", "crashes", "crashed", "bug", "outage", "is down", "went down",
+            "can't login", "cannot login", "can't log in", "charged twice", "overcharged", "lost my",
+            "fix this", "fed up", "frustrated", "frustrating", "poor service", "bad service", "waste of",
+            "hate", "sucks", "error",
+        ],
+        "de": [
+            "funktioniert nicht", "kaputt", "enttäuscht", "enttäuschend", "katastrophe", "frechheit",
+            "betrug", "rückerstattung", "geld zurück", "beschwerde", "schlechter service", "keine antwort",
+            "warte immer noch", "unmöglich", "ärgerlich", "fehler", "abgestürzt", "nie wieder",
+        ],
+        "fr": [
+            "ne marche pas", "ne fonctionne pas", "arnaque", "remboursement", "déçu", "déçue", "nul",
+            "inadmissible", "plainte", "toujours en attente", "aucune réponse", "en panne", "honteux",
+            "jamais plus", "bug", "erreur",
+        ],
+        "es": [
+            "no funciona", "estafa", "reembolso", "pésimo", "pesimo", "decepcionado", "decepcionada",
+            "queja", "sin respuesta", "sigo esperando", "vergüenza", "nunca más", "error", "fatal",
+        ],
+        "it": [
+            "non funziona", "truffa", "rimborso", "pessimo", "deluso", "delusa", "reclamo",
+            "nessuna risposta", "ancora in attesa", "vergogna", "mai più", "errore",
+        ],
+        "pt": [
+            "não funciona", "nao funciona", "golpe", "reembolso", "péssimo", "pessimo", "decepcionado",
+            "reclamação", "reclamacao", "sem resposta", "ainda esperando", "vergonha", "nunca mais", "erro",
+        ],
+        "nl": ["werkt niet", "kapot", "oplichting", "terugbetaling", "teleurgesteld", "klacht", "geen reactie"],
+        "emoji": ["😡", "🤬", "😤", "👎", "😠", "💢", "🙄"],
+    },
+    PRAISE: {
+        "en": [
+            "love", "loving", "awesome", "amazing", "great job", "great service", "thank you", "thanks",
+            "thx", "best", "excellent", "fantastic", "wonderful", "brilliant", "impressed", "highly recommend",
+            "kudos", "well done", "shoutout", "shout out", "5 stars", "five stars", "perfect", "superb",
+        ],
+        "de": ["danke", "super", "toll", "großartig", "grossartig", "begeistert", "empfehle", "klasse", "spitze", "liebe"],
+        "fr": ["merci", "génial", "genial", "j'adore", "excellent", "bravo", "parfait", "formidable", "top"],
+        "es": ["gracias", "genial", "me encanta", "excelente", "increíble", "increible", "perfecto", "recomiendo"],
+        "it": ["grazie", "fantastico", "adoro", "ottimo", "eccellente", "perfetto", "consiglio", "bravissimi"],
+        "pt": ["obrigado", "obrigada", "adoro", "incrível", "incrivel", "excelente", "perfeito", "recomendo"],
+        "nl": ["bedankt", "dank je", "geweldig", "fantastisch", "top", "aanrader"],
+        "emoji": ["❤", "😍", "🥰", "👏", "🙏", "🎉", "😊", "💯", "🙌", "⭐", "👍"],
+    },
+    PURCHASE: {
+        "en": [
+            "how much", "price", "pricing", "quote", "buy", "purchase", "place an order", "want to order", "demo", "trial",
+            "subscription", "subscribe", "license", "licence", "plans", "looking for a", "looking for an",
+            "recommend a", "alternative to", "switch to", "where can i get", "want to get", "sales team",
+            "contact sales", "discount", "cost",
+        ],
+        "de": ["preis", "preise", "kaufen", "angebot", "bestellen", "kosten", "lizenz", "testversion", "abo", "suche eine"],
+        "fr": ["prix", "acheter", "devis", "commander", "tarif", "tarifs", "abonnement", "essai", "licence", "combien"],
+        "es": ["precio", "comprar", "cotización", "cotizacion", "presupuesto", "suscripción", "prueba", "cuánto cuesta", "cuanto cuesta"],
+        "it": ["prezzo", "comprare", "acquistare", "preventivo", "abbonamento", "prova gratuita", "quanto costa"],
+        "pt": ["preço", "preco", "comprar", "orçamento", "orcamento", "assinatura", "quanto custa", "teste grátis"],
+        "nl": ["prijs", "kopen", "offerte", "bestellen", "abonnement", "proefversie", "hoeveel kost"],
+        "emoji": ["💳", "🛒"],
+    },
+    QUESTION: {
+        "en": [
+            "how do i", "how can i", "how to", "what is", "what's", "why is", "why does", "when will",
+            "where is", "can i", "could you", "does anyone", "anyone know", "is there", "is it possible",
+            "help me", "need help", "any idea", "please advise",
+        ],
+        "de": ["wie kann", "wie geht", "was ist", "warum", "wann", "wo ist", "kann ich", "gibt es", "weiß jemand", "hilfe"],
+        "fr": ["comment", "pourquoi", "quand", "où est", "est-ce que", "puis-je", "quelqu'un sait", "aide"],
+        "es": ["cómo", "como puedo", "por qué", "cuándo", "dónde", "puedo", "alguien sabe", "ayuda"],
+        "it": ["come posso", "perché", "quando", "dove", "posso", "qualcuno sa", "aiuto"],
+        "pt": ["como faço", "como posso", "por que", "quando", "onde", "posso", "alguém sabe", "ajuda"],
+        "nl": ["hoe kan", "waarom", "wanneer", "waar is", "kan ik", "weet iemand", "hulp"],
+        "emoji": ["🤔", "❓", "❔"],
+    },
+}
+QUESTION_MARK = re.compile(r"[?？¿]")
+WORDLIKE = re.compile(r"^[\w' -]+$", re.UNICODE)
+
+
+def _pattern(cue):
+    escaped = re.escape(cue)
+    if WORDLIKE.match(cue):  # whole words only: "bug" must not match "debugging"
+        return rf"(?<!\w){escaped}(?!\w)"
+    return escaped
+
+
+def _compile():
+    compiled = {}
+    for intent, by_language in CUES.items():
+        compiled[intent] = [
+            (cue, language, re.compile(_pattern(cue), re.IGNORECASE))
+            for language, cues in by_language.items()
+            for cue in cues
+        ]
+    return compiled
+
+
+_COMPILED = _compile()
+
+
+@dataclasses.dataclass(frozen=True)
+class IntentResult:
+    intent: str
+    scores: dict
+    evidence: dict  # intent -> matched cues
+
+    def explanation(self):
+        if self.intent == OTHER:
+            return "no question, complaint, praise or purchase cue"
+        cues = ", ".join(f"'{cue}'" for cue in self.evidence.get(self.intent, ()))
+        return f"{self.intent.replace('_', ' ')}: {cues}"
+
+
+def classify_intent(text, sentiment=None):
+    """Classify ``text``; ``sentiment`` (VADER compound, English only) adds
+    weight to complaint or praise when strong."""
+    text = text or ""
+    evidence = {intent: [] for intent in CUES}
+    for intent, patterns in _COMPILED.items():
+        for cue, _language, pattern in patterns:
+            if pattern.search(text):
+                evidence[intent].append(cue)
+    scores = {intent: WEIGHTS[intent] * len(cues) for intent, cues in evidence.items()}
+    if QUESTION_MARK.search(text):
+        scores[QUESTION] += 1.0
+        evidence[QUESTION].append("?")
+    if sentiment is not None:
+        if sentiment <= -0.5:
+            scores[COMPLAINT] += 1.0
+            evidence[COMPLAINT].append(f"sentiment {sentiment:+.2f}")
+        elif sentiment >= 0.5 and scores[PRAISE]:
+            scores[PRAISE] += 0.5
+    # a complaint phrased as a question ("why is it still broken?") is a complaint
+    if scores[COMPLAINT] and scores[QUESTION]:
+        scores[QUESTION] -= 0.5
+    best = max(PRECEDENCE, key=lambda intent: (scores[intent], -PRECEDENCE.index(intent)))
+    if scores[best] <= 0:
+        best = OTHER
+    evidence = {k: v for k, v in evidence.items() if v}
+    return IntentResult(best, {k: round(v, 2) for k, v in scores.items()}, evidence)
