@@ -3,4 +3,4 @@
 # pure-Python packages (connectors, text_analysis) are used, so nothing from
 # Odoo is imported here.
 if __name__.startswith("odoo.addons."):
-    from . import controllers, models
+    from . import controllers, models, wizards

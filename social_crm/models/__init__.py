@@ -3,3 +3,8 @@ from . import social_crm_stream
 from . import social_crm_author
 from . import social_crm_mention
 from . import res_partner
+from . import res_company
+from . import res_config_settings
+from . import social_crm_routing_rule
+from . import helpdesk_ticket
+from . import crm_lead

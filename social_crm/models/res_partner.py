@@ -6,6 +6,14 @@ class ResPartner(models.Model):
 
     social_author_ids = fields.One2many("social.crm.author", "partner_id", string="Social Identities")
     social_mention_count = fields.Integer(compute="_compute_social_mention_count")
+    social_influence = fields.Integer(
+        "Social influence", compute="_compute_social_influence",
+        help="Highest influence (0-100) of the contact's social identities.",
+    )
+
+    def _compute_social_influence(self):
+        for partner in self:
+            partner.social_influence = max(partner.social_author_ids.mapped("influence_score") or [0])
 
     def _compute_social_mention_count(self):
         counts = dict(

@@ -1,6 +1,21 @@
-from odoo import api, fields, models
+import re
 
+from odoo import api, fields, models
+from odoo.tools import email_normalize
+
+from ..scoring import influence_score
 from .social_crm_account import PLATFORMS
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL = re.compile(r"https?://[^\s<>\"')]+", re.IGNORECASE)
+
+
+def normalize_url(url):
+    """Comparable form of a URL: no scheme, no www., no trailing slash, lowercase."""
+    url = (url or "").strip().lower()
+    url = re.sub(r"^[a-z]+://", "", url)
+    url = re.sub(r"^www\.", "", url)
+    return url.split("#")[0].split("?")[0].rstrip("/")
 
 
 class SocialCrmAuthor(models.Model):
@@ -30,6 +45,34 @@ class SocialCrmAuthor(models.Model):
     mention_ids = fields.One2many("social.crm.mention", "author_id", string="Mentions")
     mention_count = fields.Integer(compute="_compute_mention_count")
     last_seen_at = fields.Datetime(readonly=True)
+    # Influence (0-100) and how it was computed
+    influence_score = fields.Integer("Influence", readonly=True, aggregator="max")
+    influence_breakdown = fields.Json(readonly=True)
+    influence_explanation = fields.Char(compute="_compute_influence_explanation")
+    # Identity resolution
+    review_state = fields.Selection(
+        [
+            ("pending", "Not checked"),
+            ("matched", "Matched"),
+            ("created", "Contact created"),
+            ("to_review", "To review"),
+            ("rejected", "Kept separate"),
+        ],
+        default="pending",
+        required=True,
+        index=True,
+    )
+    match_method = fields.Selection(
+        [
+            ("manual", "Linked by hand"),
+            ("email", "Email in profile"),
+            ("website", "Website in profile"),
+            ("profile_url", "Profile URL on the contact"),
+            ("created", "Created from the identity"),
+        ],
+        readonly=True,
+    )
+    match_evidence = fields.Char(readonly=True)
 
     _sql_constraints = [
         (
@@ -46,6 +89,15 @@ class SocialCrmAuthor(models.Model):
             who = f"@{author.handle}" if author.handle else (author.name or author.external_key)
             author.display_name = f"{who} ({labels.get(author.platform, author.platform)})"
 
+    @api.depends("influence_breakdown")
+    def _compute_influence_explanation(self):
+        labels = {"reach": "reach", "engagement": "engagement", "verified": "verified", "activity": "activity"}
+        for author in self:
+            parts = (author.influence_breakdown or {}).get("components") or {}
+            author.influence_explanation = " + ".join(
+                f"{labels.get(name, name)} {value:g}" for name, value in parts.items() if value
+            ) or "-"
+
     def _compute_mention_count(self):
         counts = dict(
             self.env["social.crm.mention"]._read_group(
@@ -60,6 +112,102 @@ class SocialCrmAuthor(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_mention_action")
         action["domain"] = [("author_id", "=", self.id)]
         return action
+
+    def write(self, vals):
+        if vals.get("partner_id") and "match_method" not in vals and not self.env.context.get("social_crm_auto"):
+            vals = dict(vals, match_method="manual", review_state="matched", match_evidence=False)
+        return super().write(vals)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_create_partner(self):
+        for author in self.filtered(lambda a: not a.partner_id):
+            author.with_context(social_crm_auto=True).write(
+                dict(partner_id=author._create_partner().id, review_state="created", match_method="created")
+            )
+
+    def action_keep_separate(self):
+        self.filtered(lambda a: not a.partner_id).write({"review_state": "rejected"})
+
+    # ------------------------------------------------------------ resolution
+
+    def _resolve_partners(self):
+        """Link authors to contacts by evidence; unknown ones follow the
+        company's policy (queue for review, create a contact, or nothing)."""
+        todo = self.filtered(lambda a: not a.partner_id and a.review_state == "pending")
+        if not todo:
+            return
+        for author in todo:
+            partner, method, evidence = author._match_partner()
+            vals = {}
+            if partner:
+                vals = {"partner_id": partner.id, "review_state": "matched", "match_method": method,
+                        "match_evidence": evidence}
+            else:
+                company = author.company_id or author.mention_ids[:1].company_id or self.env.company
+                policy = company.social_crm_identity_policy
+                if policy == "create":
+                    vals = {"partner_id": author._create_partner().id, "review_state": "created",
+                            "match_method": "created"}
+                elif policy == "review":
+                    vals = {"review_state": "to_review"}
+            if vals:
+                author.with_context(social_crm_auto=True).write(vals)
+
+    def _match_partner(self):
+        """``(partner, method, evidence)`` or ``(empty, False, False)``."""
+        self.ensure_one()
+        Partner = self.env["res.partner"].sudo().with_context(active_test=True)
+        text = " ".join(filter(None, [self.bio, self.website]))
+        emails = {email_normalize(e) for e in EMAIL.findall(text)} - {False, None}
+        if emails:
+            partner = Partner.search([("email_normalized", "in", list(emails))], limit=1)
+            if partner:
+                return partner, "email", partner.email_normalized
+        urls = {normalize_url(u) for u in URL.findall(text)} | ({normalize_url(self.website)} if self.website else set())
+        urls.discard("")
+        for url in sorted(urls):
+            domain = url.split("/")[0]
+            for partner in Partner.search([("website", "ilike", domain)], limit=20):
+                if normalize_url(partner.website) == url:
+                    return partner, "website", url
+        if self.profile_url:
+            profile = normalize_url(self.profile_url)
+            host = profile.split("/")[0]
+            for partner in Partner.search([("website", "ilike", host)], limit=50):
+                if normalize_url(partner.website) == profile:
+                    return partner, "profile_url", profile
+        return Partner.browse(), False, False
+
+    def _create_partner(self):
+        self.ensure_one()
+        return self.env["res.partner"].sudo().create(
+            {
+                "name": self.name or self.handle or self.external_key,
+                "website": self.website or self.profile_url or False,
+                "comment": self.env._("Created from the %(platform)s identity %(who)s",
+                                      platform=dict(PLATFORMS).get(self.platform), who=self.display_name),
+                "company_id": self.company_id.id or False,
+            }
+        )
+
+    def _update_influence(self):
+        if not self:
+            return
+        stats = {
+            author: (count, likes, replies, shares)
+            for author, count, likes, replies, shares in self.env["social.crm.mention"]._read_group(
+                [("author_id", "in", self.ids), ("direction", "=", "in")],
+                ["author_id"],
+                ["__count", "like_count:sum", "reply_count:sum", "share_count:sum"],
+            )
+        }
+        for author in self:
+            count, likes, replies, shares = stats.get(author, (0, 0, 0, 0))
+            interactions = ((likes or 0) + (replies or 0) + (shares or 0)) / count if count else 0.0
+            score, breakdown = influence_score(author.followers_count, interactions, author.verified, count)
+            if score != author.influence_score or breakdown != author.influence_breakdown:
+                author.write({"influence_score": score, "influence_breakdown": breakdown})
 
     @api.model
     def _find_or_create(self, platform, authors):

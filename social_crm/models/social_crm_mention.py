@@ -1,10 +1,21 @@
 import logging
+import threading
+from collections import defaultdict
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
+from ..connectors import ReplyTarget
+from ..scoring import priority_score
+from ..text_analysis import ANALYZER_VERSION, analyze
 from .social_crm_account import PLATFORMS
+from .social_crm_routing_rule import INTENTS
 
 _logger = logging.getLogger(__name__)
+
+PROCESS_BATCH = 500  # mentions analysed and routed per transaction
 
 
 class SocialCrmMention(models.Model):
@@ -73,6 +84,21 @@ class SocialCrmMention(models.Model):
         required=True,
         index=True,
     )
+    language_confidence = fields.Float(digits=(3, 4), readonly=True)
+    intent = fields.Selection(INTENTS, index=True, readonly=True)
+    intent_evidence = fields.Char("Why this intent", readonly=True)
+    is_noise = fields.Boolean("Noise", readonly=True)
+    analysis_version = fields.Char(readonly=True)
+    analyzed_at = fields.Datetime(readonly=True)
+    influence = fields.Integer(related="author_id.influence_score", string="Influence")
+    # Routing
+    direction = fields.Selection(
+        [("in", "Received"), ("out", "Our reply")], default="in", required=True, index=True
+    )
+    routing_rule_id = fields.Many2one("social.crm.routing.rule", readonly=True, ondelete="set null")
+    routing_note = fields.Char(readonly=True)
+    ticket_id = fields.Many2one("helpdesk.ticket", index=True, ondelete="set null")
+    lead_id = fields.Many2one("crm.lead", index=True, ondelete="set null")
     raw_payload = fields.Json(readonly=True, groups="social_crm.group_social_crm_manager")
 
     _sql_constraints = [
@@ -96,6 +122,183 @@ class SocialCrmMention(models.Model):
 
     def action_ignore(self):
         self.write({"state": "ignored"})
+
+    def action_process(self):
+        """Analyse and route these mentions now (normally done by the cron)."""
+        self._process()
+
+    def action_reanalyse(self):
+        """Run the analysis again (e.g. after changing the expected languages)."""
+        self._analyze()
+
+    # -------------------------------------------------------------- processing
+
+    @api.model
+    def _cron_process_mentions(self):
+        """Scheduled action: analyse, identify and route new mentions in batches."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        domain = [("state", "=", "new"), ("direction", "=", "in")]
+        mentions = self.search(domain, limit=PROCESS_BATCH, order="id")
+        if not mentions:
+            return
+        mentions._process()
+        if auto_commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env["ir.cron"]._notify_progress(done=len(mentions), remaining=self.search_count(domain))
+
+    def _process(self):
+        """Analysis, identity resolution, influence, routing."""
+        self._analyze()
+        authors = self.author_id
+        authors._resolve_partners()
+        authors._update_influence()
+        self._route()
+
+    def _analyze(self):
+        by_company = defaultdict(lambda: self.browse())
+        for mention in self:
+            by_company[mention.company_id] |= mention
+        now = fields.Datetime.now()
+        unscored = []
+        for company, mentions in by_company.items():
+            languages = company._social_crm_language_codes()
+            for mention in mentions:
+                text = mention.text or ""
+                if mention.title and mention.title not in text:
+                    text = f"{mention.title}\n{text}"
+                result = analyze(text, languages, mention.platform_language)
+                vals = {
+                    "language": result.language.code,
+                    "language_confidence": result.language.confidence,
+                    "sentiment_label": result.sentiment.label,
+                    "intent": result.intent.intent,
+                    "intent_evidence": result.intent.explanation()[:250],
+                    "is_noise": result.noise,
+                    "analysis_version": ANALYZER_VERSION,
+                    "analyzed_at": now,
+                }
+                if result.sentiment.scored:
+                    vals["sentiment_score"] = result.sentiment.compound
+                else:
+                    unscored.append(mention.id)
+                if mention.state == "new":
+                    vals["state"] = "analysed"
+                mention.write(vals)
+        if unscored:
+            # "not scored" is NULL, never 0.0 (the ORM writes 0.0 for False)
+            self.flush_model(["sentiment_score"])
+            self.env.cr.execute(
+                SQL("UPDATE social_crm_mention SET sentiment_score = NULL WHERE id IN %s", tuple(unscored))
+            )
+            self.invalidate_model(["sentiment_score"])
+
+    def _route(self):
+        rules = self.env["social.crm.routing.rule"].search([])
+        Rule = self.env["social.crm.routing.rule"]
+        for mention in self.filtered(lambda m: m.direction == "in" and m.state == "analysed"):
+            rule = Rule._find_rule(mention, rules)
+            if not rule:
+                mention.routing_note = self.env._("No routing rule matched")
+                continue
+            mention.routing_rule_id = rule
+            if rule.action == "ignore":
+                mention.write({"state": "ignored", "routing_note": rule.name})
+            elif rule.action == "ticket":
+                mention._route_to_ticket(rule)
+            elif rule.action == "lead":
+                mention._route_to_lead(rule)
+            else:
+                mention.routing_note = rule.name
+
+    def _thread_key(self):
+        self.ensure_one()
+        return f"{self.platform}:{self.thread_ref or self.external_id}"
+
+    def _customer_value(self):
+        """Expected revenue of the author's company across its leads and deals."""
+        partner = self.partner_id.commercial_partner_id
+        if not partner:
+            return 0.0
+        [[total]] = self.env["crm.lead"].sudo()._read_group(
+            [("partner_id", "child_of", partner.id), ("probability", ">", 0)], [], ["expected_revenue:sum"]
+        )
+        return total or 0.0
+
+    def _compute_ticket_priority(self):
+        self.ensure_one()
+        compound = self.sentiment_score if self.sentiment_label not in (False, "not_scored") else None
+        return priority_score(
+            text=f"{self.title or ''} {self.text or ''}",
+            compound=compound,
+            intent=self.intent or "other",
+            influence=self.author_id.influence_score,
+            customer_value=self._customer_value(),
+        )
+
+    def _find_open_ticket(self):
+        """An open ticket of the same conversation (same thread, or the parent's)."""
+        self.ensure_one()
+        Ticket = self.env["helpdesk.ticket"].sudo()
+        ticket = Ticket.search(
+            [("social_thread_key", "=", self._thread_key()), ("closed", "=", False)], limit=1
+        )
+        if not ticket and self.parent_ref:
+            parent = self.search(
+                [("platform", "=", self.platform), ("external_id", "=", self.parent_ref), ("ticket_id", "!=", False)],
+                limit=1,
+            )
+            ticket = parent.ticket_id.filtered(lambda t: not t.closed)
+        return ticket
+
+    def _route_to_ticket(self, rule):
+        self.ensure_one()
+        ticket = self._find_open_ticket()
+        if ticket:
+            self.write({"ticket_id": ticket.id, "state": "routed", "routing_note": ticket.display_name})
+            ticket._social_log_mention(self)
+            return ticket
+        ticket = self.env["helpdesk.ticket"].sudo()._social_create_from_mention(self, rule)
+        self.write({"ticket_id": ticket.id, "state": "routed", "routing_note": ticket.display_name})
+        return ticket
+
+    def _route_to_lead(self, rule):
+        self.ensure_one()
+        Lead = self.env["crm.lead"].sudo()
+        lead = Lead.browse()
+        if self.author_id:
+            lead = Lead.search(
+                [("social_author_id", "=", self.author_id.id), ("active", "=", True), ("probability", "<", 100)],
+                limit=1,
+                order="id desc",
+            )
+        if lead:
+            lead._social_log_mention(self)
+        else:
+            lead = Lead._social_create_from_mention(self, rule)
+        self.write({"lead_id": lead.id, "state": "routed", "routing_note": lead.display_name})
+        return lead
+
+    def _social_html(self):
+        """The mention as safe HTML for ticket descriptions and chatter."""
+        self.ensure_one()
+        platform = dict(self._fields["platform"].selection).get(self.platform, self.platform)
+        who = self.author_name or self.author_handle or "?"
+        link = Markup('<a href="%s" target="_blank" rel="noopener">%s</a>') % (self.url, platform) if self.url else platform
+        body = Markup("<br/>").join((self.text or "").splitlines() or [""])
+        return Markup("<blockquote>%s</blockquote><p>%s · %s · %s</p>") % (
+            body, who, link, fields.Datetime.to_string(self.posted_at) or ""
+        )
+
+    def _reply_target(self):
+        self.ensure_one()
+        return ReplyTarget(
+            external_id=self.external_id,
+            url=self.url or "",
+            author_handle=self.author_handle or "",
+            thread_id=self.thread_ref or "",
+            parent_id=self.parent_ref or "",
+            raw=self.sudo().raw_payload or {},
+        )
 
     # --------------------------------------------------------------- ingestion
 

@@ -135,13 +135,19 @@ class SocialCrmStream(models.Model):
         accounts = Account.search(due_domain, order="next_pull_at asc nulls first, id", limit=ACCOUNTS_PER_BATCH)
         if not accounts:
             return
-        self._pull_accounts(accounts, auto_commit=auto_commit)
+        created = self._pull_accounts(accounts, auto_commit=auto_commit)
+        if created:
+            # analyse and route what just arrived without waiting for the next run
+            self.env.ref("social_crm.ir_cron_process_mentions")._trigger()
         remaining = Account.search_count(due_domain)
         self.env["ir.cron"]._notify_progress(done=len(accounts), remaining=remaining)
 
     @api.model
     def _pull_accounts(self, accounts, auto_commit=True):
-        """Pull each account's streams; one failing account never stops the others."""
+        """Pull each account's streams; one failing account never stops the others.
+
+        Returns the number of mentions created."""
+        created = 0
         for account in accounts.sudo():
             if not account._try_lock():
                 _logger.info("Account %s is being pulled by another worker; skipped", account.name)
@@ -150,7 +156,7 @@ class SocialCrmStream(models.Model):
             try:
                 connector = account._get_connector()
                 for stream in account.stream_ids.filtered("active"):
-                    stream._pull(connector, auto_commit=auto_commit)
+                    created += len(stream._pull(connector, auto_commit=auto_commit))
                 http_calls = connector.http.calls
                 account._record_success(api_calls=http_calls)
             except RateLimitedError as err:
@@ -166,6 +172,7 @@ class SocialCrmStream(models.Model):
                 # each account is one unit of work: keep what it stored even if
                 # a later account crashes the worker
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        return created
 
     def _pull(self, connector, auto_commit=True):
         """Read up to ``max_pages`` pages; store each page and its cursor together."""

@@ -1,0 +1,93 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    social_mention_id = fields.Many2one("social.crm.mention", "Source mention", readonly=True, index=True)
+    social_mention_ids = fields.One2many("social.crm.mention", "lead_id", string="Social mentions")
+    social_author_id = fields.Many2one(related="social_mention_id.author_id", store=True, string="Social author")
+    # Social context of the contact, shown to sales on the lead
+    social_identity_ids = fields.Many2many(
+        "social.crm.author", compute="_compute_social_context", string="Social identities"
+    )
+    social_influence = fields.Integer(compute="_compute_social_context", string="Influence")
+    social_sentiment_avg = fields.Float(
+        compute="_compute_social_context", string="Sentiment (30 days)", digits=(3, 2)
+    )
+    social_sentiment_trend = fields.Char(compute="_compute_social_context", string="Sentiment trend")
+    social_recent_mention_ids = fields.Many2many(
+        "social.crm.mention", compute="_compute_social_context", string="Recent mentions"
+    )
+
+    @api.depends("partner_id", "social_mention_id")
+    def _compute_social_context(self):
+        Mention = self.env["social.crm.mention"]
+        now = fields.Datetime.now()
+        for lead in self:
+            authors = lead.partner_id.social_author_ids | lead.social_mention_id.author_id
+            lead.social_identity_ids = authors
+            lead.social_influence = max(authors.mapped("influence_score") or [0])
+            if not authors:
+                lead.social_recent_mention_ids = False
+                lead.social_sentiment_avg = 0.0
+                lead.social_sentiment_trend = False
+                continue
+            domain = [("author_id", "in", authors.ids), ("direction", "=", "in")]
+            lead.social_recent_mention_ids = Mention.search(domain, limit=10, order="posted_at desc")
+            scored = domain + [("sentiment_label", "in", ("positive", "neutral", "negative"))]
+            [[recent, recent_count]] = Mention._read_group(
+                scored + [("posted_at", ">=", now - timedelta(days=30))], [], ["sentiment_score:avg", "__count"]
+            )
+            [[before, before_count]] = Mention._read_group(
+                scored + [("posted_at", "<", now - timedelta(days=30)), ("posted_at", ">=", now - timedelta(days=90))],
+                [],
+                ["sentiment_score:avg", "__count"],
+            )
+            lead.social_sentiment_avg = recent or 0.0
+            lead.social_sentiment_trend = lead._social_trend_label(recent, recent_count, before, before_count)
+
+    def _social_trend_label(self, recent, recent_count, before, before_count):
+        if not recent_count:
+            return self.env._("No scored mention in 30 days")
+        if not before_count:
+            return self.env._("%(avg)+.2f over %(count)s mention(s), no earlier data", avg=recent, count=recent_count)
+        delta = recent - before
+        word = (self.env._("improving") if delta > 0.1 else self.env._("worsening") if delta < -0.1
+                else self.env._("stable"))
+        return self.env._("%(word)s: %(avg)+.2f vs %(before)+.2f the 60 days before",
+                          word=word, avg=recent, before=before)
+
+    @api.model
+    def _social_create_from_mention(self, mention, rule):
+        company = mention.company_id
+        who = mention.author_name or mention.author_handle or self.env._("Social contact")
+        platform = dict(mention._fields["platform"].selection).get(mention.platform)
+        vals = {
+            "name": self.env._("%(who)s on %(platform)s: %(text)s", who=who, platform=platform,
+                               text=(mention.text or mention.title or "")[:60].replace("\n", " ")),
+            "partner_id": mention.partner_id.id or False,
+            "contact_name": False if mention.partner_id else who,
+            "description": mention._social_html(),
+            "company_id": company.id,
+            "social_mention_id": mention.id,
+            "website": mention.author_id.profile_url or False,
+        }
+        team = rule.crm_team_id or company.social_crm_crm_team_id
+        if team:
+            vals["team_id"] = team.id
+        if rule.user_id:
+            vals["user_id"] = rule.user_id.id
+        return self.create(vals)
+
+    def _social_log_mention(self, mention):
+        self.ensure_one()
+        self.message_post(
+            body=Markup("<p><b>%s</b></p>%s") % (self.env._("New social mention"), mention._social_html()),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )

@@ -1,0 +1,166 @@
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+PRIORITY_LABELS = {"0": "Low", "1": "Medium", "2": "High", "3": "Very High"}
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    social_mention_id = fields.Many2one("social.crm.mention", "Source mention", readonly=True, index=True)
+    social_mention_ids = fields.One2many("social.crm.mention", "ticket_id", string="Social mentions")
+    social_thread_key = fields.Char(readonly=True, index=True, copy=False)
+    social_platform = fields.Selection(related="social_mention_id.platform", string="Platform")
+    social_url = fields.Char(related="social_mention_id.url", string="Post URL")
+    social_author_id = fields.Many2one(related="social_mention_id.author_id", string="Social author")
+    social_language = fields.Char(related="social_mention_id.language", string="Language")
+    social_sentiment_label = fields.Selection(related="social_mention_id.sentiment_label", string="Sentiment")
+    social_sentiment_score = fields.Float(related="social_mention_id.sentiment_score", string="Sentiment score")
+    social_intent = fields.Selection(related="social_mention_id.intent", string="Intent")
+    social_influence = fields.Integer(related="social_mention_id.author_id.influence_score", string="Influence")
+    social_priority_score = fields.Integer("Priority score", readonly=True)
+    social_priority_explanation = fields.Text("Why this priority", readonly=True)
+    social_response_deadline = fields.Datetime("Answer before", readonly=True, copy=False, index=True)
+    social_first_response_at = fields.Datetime("First answer", readonly=True, copy=False)
+    social_escalation_level = fields.Integer("Escalations", readonly=True, copy=False)
+    social_sla_status = fields.Selection(
+        [("answered", "Answered"), ("on_time", "On time"), ("overdue", "Overdue")],
+        compute="_compute_social_sla_status",
+        string="Response SLA",
+    )
+    social_mention_count = fields.Integer(compute="_compute_social_mention_count")
+
+    @api.depends("social_response_deadline", "social_first_response_at")
+    def _compute_social_sla_status(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            if not ticket.social_response_deadline:
+                ticket.social_sla_status = False
+            elif ticket.social_first_response_at:
+                ticket.social_sla_status = "answered"
+            else:
+                ticket.social_sla_status = "overdue" if ticket.social_response_deadline < now else "on_time"
+
+    @api.depends("social_mention_ids")
+    def _compute_social_mention_count(self):
+        for ticket in self:
+            ticket.social_mention_count = len(ticket.social_mention_ids)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_social_reply(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reply on %(platform)s", platform=dict(
+                self._fields["social_platform"].selection).get(self.social_platform, "")),
+            "res_model": "social.crm.reply",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
+    def action_view_social_mentions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_mention_action")
+        action["domain"] = [("ticket_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    # ----------------------------------------------------------------- business
+
+    @api.model
+    def _social_channel(self):
+        return self.env.ref("social_crm.helpdesk_ticket_channel_social", raise_if_not_found=False)
+
+    @api.model
+    def _social_create_from_mention(self, mention, rule):
+        priority, score, breakdown = mention._compute_ticket_priority()
+        company = mention.company_id
+        team = rule.helpdesk_team_id or company.social_crm_helpdesk_team_id
+        author = mention.author_id
+        who = mention.author_name or mention.author_handle or self.env._("Someone")
+        title = (mention.title or mention.text or "").replace("\n", " ").strip()
+        vals = {
+            "name": f"{who}: {title[:80]}" if title else who,
+            "description": mention._social_html(),
+            "partner_id": mention.partner_id.id or False,
+            "partner_name": mention.partner_id.name or who,
+            "priority": priority,
+            "channel_id": self._social_channel().id or False,
+            "company_id": company.id,
+            "social_mention_id": mention.id,
+            "social_thread_key": mention._thread_key(),
+            "social_priority_score": score,
+            "social_priority_explanation": "\n".join(breakdown["reasons"]) or self.env._("No urgency signal"),
+        }
+        if team:
+            vals["team_id"] = team.id
+        if rule.user_id:
+            vals["user_id"] = rule.user_id.id
+        ticket = self.create(vals)
+        ticket._social_set_deadline()
+        _logger.info("Social ticket %s created from %s (priority %s, score %s)", ticket.number, mention.url, priority, score)
+        return ticket
+
+    def _social_set_deadline(self, start=None):
+        for ticket in self:
+            hours = ticket.company_id._social_crm_sla_hours(ticket.priority)
+            ticket.social_response_deadline = (start or ticket.create_date or fields.Datetime.now()) + timedelta(hours=hours)
+
+    def _social_log_mention(self, mention):
+        """A new message of the same conversation: add it to the ticket."""
+        self.ensure_one()
+        self.message_post(
+            body=Markup("<p><b>%s</b></p>%s") % (self.env._("New message in the conversation"), mention._social_html()),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _social_mark_answered(self):
+        self.filtered(lambda t: not t.social_first_response_at).write(
+            {"social_first_response_at": fields.Datetime.now()}
+        )
+
+    @api.model
+    def _cron_escalate_social_tickets(self):
+        """Raise the priority of unanswered social tickets past their deadline
+        and ask the team leader to act."""
+        overdue = self.search(
+            [
+                ("social_mention_id", "!=", False),
+                ("closed", "=", False),
+                ("social_first_response_at", "=", False),
+                ("social_response_deadline", "<", fields.Datetime.now()),
+            ]
+        )
+        for ticket in overdue:
+            ticket._social_escalate()
+        return overdue
+
+    def _social_escalate(self):
+        self.ensure_one()
+        old = self.priority or "0"
+        new = str(min(3, int(old) + 1))
+        leader = self.team_id.user_id or self.user_id or self.env.ref("base.user_admin", raise_if_not_found=False)
+        self.write({"priority": new, "social_escalation_level": self.social_escalation_level + 1})
+        # a new deadline for the new priority; at "Very High" the leader is reminded each time it passes
+        self._social_set_deadline(start=fields.Datetime.now())
+        note = self.env._(
+            "Social ticket unanswered past its deadline: priority raised from %(old)s to %(new)s.",
+            old=PRIORITY_LABELS[old], new=PRIORITY_LABELS[new],
+        )
+        self.message_post(body=note, message_type="comment", subtype_xmlid="mail.mt_note")
+        if leader:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Overdue social ticket: answer the customer"),
+                note=note,
+                user_id=leader.id,
+            )

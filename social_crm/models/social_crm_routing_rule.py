@@ -1,0 +1,105 @@
+import re
+
+from odoo import api, fields, models
+
+from .social_crm_account import PLATFORMS
+
+INTENTS = [
+    ("question", "Question"),
+    ("complaint", "Complaint"),
+    ("praise", "Praise"),
+    ("purchase_intent", "Purchase intent"),
+    ("other", "Other"),
+]
+SENTIMENTS = [
+    ("negative", "Negative"),
+    ("neutral", "Neutral"),
+    ("positive", "Positive"),
+    ("not_scored", "Not scored"),
+]
+ACTIONS = [
+    ("ticket", "Create a helpdesk ticket"),
+    ("lead", "Create a CRM lead"),
+    ("ignore", "Ignore"),
+    ("keep", "Keep for review"),
+]
+
+
+class SocialCrmRoutingRule(models.Model):
+    """What happens to an analysed mention: the first matching rule decides."""
+
+    _name = "social.crm.routing.rule"
+    _description = "Social CRM Routing Rule"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", help="Empty: applies to every company.")
+    # Conditions: every condition that is set must hold
+    intent = fields.Selection(INTENTS, help="Empty: any intent.")
+    sentiment = fields.Selection(SENTIMENTS, help="Empty: any sentiment.")
+    min_influence = fields.Integer("Minimum influence", help="0-100; 0: any author.")
+    platform = fields.Selection(PLATFORMS, help="Empty: any platform.")
+    keywords = fields.Text(help="Any of these words or phrases (one per line); empty: no keyword needed.")
+    noise = fields.Boolean("Only noise", help="Matches mentions with no words and no recognised intent.")
+    # Action
+    action = fields.Selection(ACTIONS, required=True, default="ticket")
+    helpdesk_team_id = fields.Many2one("helpdesk.ticket.team", "Helpdesk team")
+    crm_team_id = fields.Many2one("crm.team", "Sales team")
+    user_id = fields.Many2one("res.users", "Assign to", domain=[("share", "=", False)])
+    mention_count = fields.Integer("Mentions routed", compute="_compute_mention_count")
+
+    def _compute_mention_count(self):
+        counts = dict(
+            self.env["social.crm.mention"]._read_group(
+                [("routing_rule_id", "in", self.ids)], ["routing_rule_id"], ["__count"]
+            )
+        )
+        for rule in self:
+            rule.mention_count = counts.get(rule, 0)
+
+    @api.depends("name", "action")
+    def _compute_display_name(self):
+        labels = dict(ACTIONS)
+        for rule in self:
+            rule.display_name = f"{rule.name} → {labels.get(rule.action, '')}"
+
+    # ---------------------------------------------------------------- matching
+
+    def _keyword_patterns(self):
+        self.ensure_one()
+        terms = [t.strip() for t in (self.keywords or "").splitlines() if t.strip()]
+        return [re.compile(rf"(?<!\w){re.escape(t)}(?!\w)", re.IGNORECASE) for t in terms]
+
+    def _matches(self, mention):
+        """True when every condition set on the rule holds for ``mention``."""
+        self.ensure_one()
+        if self.company_id and self.company_id != mention.company_id:
+            return False
+        if self.platform and self.platform != mention.platform:
+            return False
+        if self.intent and self.intent != mention.intent:
+            return False
+        if self.sentiment and self.sentiment != mention.sentiment_label:
+            return False
+        if self.min_influence and (mention.author_id.influence_score or 0) < self.min_influence:
+            return False
+        if self.noise and not mention.is_noise:
+            return False
+        patterns = self._keyword_patterns()
+        text = f"{mention.title or ''}\n{mention.text or ''}"
+        return not patterns or any(p.search(text) for p in patterns)
+
+    @api.model
+    def _find_rule(self, mention, rules=None):
+        rules = rules if rules is not None else self.search([])
+        return next((rule for rule in rules if rule._matches(mention)), self.browse())
+
+    def action_preview(self):
+        """Dry run: what these rules would have done with recent mentions."""
+        preview = self.env["social.crm.routing.preview"].create(
+            {"rule_ids": [(6, 0, self.ids or self.search([]).ids)]}
+        )
+        preview.action_compute()
+        return preview._action_open()

@@ -1,0 +1,308 @@
+import datetime
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.social_crm.connectors import Author, Mention
+
+from .common import SocialCrmCase
+
+UTC = datetime.timezone.utc
+
+
+@tagged("post_install", "-at_install")
+class TestUnderstandAndAct(SocialCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.write({"social_crm_languages": "de,fr,es", "social_crm_identity_policy": "review"})
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {"name": "Social care", "user_id": cls.env.ref("base.user_admin").id,
+             "user_ids": [(6, 0, cls.env.ref("base.user_admin").ids)]}
+        )
+        cls.env.ref("social_crm.routing_rule_complaint").helpdesk_team_id = cls.team
+        cls.env.ref("social_crm.routing_rule_question").helpdesk_team_id = cls.team
+        cls.env.ref("social_crm.routing_rule_negative").helpdesk_team_id = cls.team
+        cls.counter = 0
+
+    def ingest(self, text, handle="alice", thread="", parent="", followers=1500, bio="", website="",
+               stream=None, likes=3, external_id=None):
+        type(self).counter += 1
+        mention = Mention(
+            platform=(stream or self.x_stream).platform,
+            external_id=external_id or f"m{self.counter}",
+            text=text,
+            url=f"https://x.com/{handle}/status/{self.counter}",
+            posted_at=datetime.datetime.now(UTC) - timedelta(minutes=5),
+            author=Author(handle=handle, name=handle.title(), external_id=f"id-{handle}", followers=followers,
+                          bio=bio, website=website, url=f"https://x.com/{handle}"),
+            thread_id=thread, parent_id=parent, like_count=likes,
+        )
+        return self.Mention._ingest(stream or self.x_stream, [mention])
+
+    def process(self):
+        self.Mention._cron_process_mentions()
+        self.env.invalidate_all()
+
+    # ---------------------------------------------------------------- analysis
+
+    def test_english_is_scored_other_languages_are_null_not_zero(self):
+        english = self.ingest("I love this product, thank you so much!")
+        german = self.ingest("Die neue App ist da und sie ist wirklich schön")
+        emoji = self.ingest("🔥🔥🔥")
+        self.process()
+        self.assertEqual((english.language, english.sentiment_label), ("en", "positive"))
+        self.assertGreater(english.sentiment_score, 0.5)
+        self.assertEqual((german.language, german.sentiment_label), ("de", "not_scored"))
+        self.assertEqual(emoji.language, "und")
+        self.assertTrue(emoji.is_noise)
+        self.env.cr.execute(
+            "SELECT id, sentiment_score FROM social_crm_mention WHERE id IN %s", [tuple((english | german | emoji).ids)]
+        )
+        stored = dict(self.env.cr.fetchall())
+        self.assertIsNone(stored[german.id])  # NULL: averages ignore it
+        self.assertIsNone(stored[emoji.id])
+        self.assertIsNotNone(stored[english.id])
+        self.assertTrue(english.analysis_version.startswith("langdetect-1.0.9"))
+        [[avg]] = self.Mention._read_group([("id", "in", (english | german).ids)], [], ["sentiment_score:avg"])
+        self.assertAlmostEqual(avg, english.sentiment_score, places=3)
+
+    def test_reanalysis_resets_score_to_null(self):
+        mention = self.ingest("Great service, thanks!")
+        self.process()
+        self.assertTrue(mention.sentiment_score)
+        mention.sudo().write({"text": "Toller Service, vielen Dank an das ganze Team!"})
+        mention.action_reanalyse()
+        self.env.cr.execute("SELECT sentiment_score FROM social_crm_mention WHERE id = %s", [mention.id])
+        self.assertIsNone(self.env.cr.fetchone()[0])
+        self.assertEqual(mention.sentiment_label, "not_scored")
+
+    # ----------------------------------------------------------------- routing
+
+    def test_complaint_becomes_a_social_ticket_with_explained_priority(self):
+        mention = self.ingest("URGENT: your app is not working and I want a refund. Worst service ever!",
+                              followers=250_000)
+        self.process()
+        ticket = mention.ticket_id
+        self.assertTrue(ticket)
+        self.assertEqual(mention.state, "routed")
+        self.assertEqual(mention.intent, "complaint")
+        self.assertEqual(ticket.channel_id, self.env.ref("social_crm.helpdesk_ticket_channel_social"))
+        self.assertEqual(ticket.team_id, self.team)
+        self.assertEqual(ticket.priority, "2")  # score 45-69: high
+        self.assertGreaterEqual(ticket.social_priority_score, 45)
+        self.assertIn("urgency: urgent", ticket.social_priority_explanation)
+        self.assertIn("negative sentiment", ticket.social_priority_explanation)
+        self.assertIn("author influence", ticket.social_priority_explanation)
+        self.assertEqual(ticket.social_sentiment_label, "negative")
+        self.assertEqual(ticket.social_influence, mention.author_id.influence_score)
+        self.assertIn("refund", ticket.description)
+        hours = (ticket.social_response_deadline - ticket.create_date).total_seconds() / 3600
+        self.assertAlmostEqual(hours, self.env.company.social_crm_sla_hours_high, places=2)
+
+    def test_same_conversation_same_ticket(self):
+        first = self.ingest("My order never arrived, this is unacceptable", thread="conv-1")
+        self.process()
+        second = self.ingest("Still waiting for an answer about my order!", thread="conv-1")
+        reply = self.ingest("Why is nobody answering? Broken support", parent=first.external_id)
+        self.process()
+        self.assertTrue(first.ticket_id)
+        self.assertEqual(second.ticket_id, first.ticket_id)
+        self.assertEqual(reply.ticket_id, first.ticket_id)
+        self.assertEqual(self.env["helpdesk.ticket"].search_count([("social_thread_key", "=", "x:conv-1")]), 1)
+        self.assertEqual(first.ticket_id.social_mention_count, 3)
+        # a closed ticket is not reopened: a new conversation message opens a new one
+        first.ticket_id.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        later = self.ingest("It broke again, terrible", thread="conv-1")
+        self.process()
+        self.assertNotEqual(later.ticket_id, first.ticket_id)
+
+    def test_question_ticket_purchase_lead_praise_kept_noise_ignored(self):
+        question = self.ingest("How do I export my invoices to CSV?")
+        purchase = self.ingest("How much is the enterprise plan for 50 users? Looking for a quote", handle="bob")
+        praise = self.ingest("Thank you, the new release is amazing!", handle="carol")
+        noise = self.ingest("@acme 🔥", handle="dave")
+        self.process()
+        self.assertEqual(question.intent, "question")
+        self.assertTrue(question.ticket_id)
+        self.assertEqual(purchase.intent, "purchase_intent")
+        lead = purchase.lead_id
+        self.assertTrue(lead)
+        self.assertEqual(lead.social_mention_id, purchase)
+        self.assertIn("enterprise plan", lead.description)
+        self.assertFalse(purchase.ticket_id)
+        self.assertEqual((praise.state, praise.intent), ("analysed", "praise"))
+        self.assertFalse(praise.ticket_id or praise.lead_id)
+        self.assertEqual(noise.state, "ignored")
+        # a second purchase mention of the same author joins the open lead
+        again = self.ingest("Also, is there a discount for nonprofits? price please", handle="bob")
+        self.process()
+        self.assertEqual(again.lead_id, lead)
+
+    def test_dry_run_creates_nothing(self):
+        self.ingest("The app crashed again, I want a refund")
+        self.ingest("What's the price of the pro plan? want to buy", handle="bob")
+        self.Mention.search([("state", "=", "new")])._analyze()
+        tickets = self.env["helpdesk.ticket"].search_count([])
+        leads = self.env["crm.lead"].search_count([])
+        preview = self.env["social.crm.routing.preview"].create(
+            {"rule_ids": [(6, 0, self.env["social.crm.routing.rule"].search([]).ids)], "limit": 10}
+        )
+        preview.action_compute()
+        self.assertEqual(preview.ticket_count, 1)
+        self.assertEqual(preview.lead_count, 1)
+        self.assertEqual(self.env["helpdesk.ticket"].search_count([]), tickets)
+        self.assertEqual(self.env["crm.lead"].search_count([]), leads)
+        line = preview.line_ids.filtered(lambda l: l.action == "ticket")
+        self.assertEqual(line.rule_id, self.env.ref("social_crm.routing_rule_complaint"))
+        self.assertTrue(line.priority)
+
+    def test_custom_rule_with_keywords_and_influence_wins_by_sequence(self):
+        vip_team = self.env["helpdesk.ticket.team"].create({"name": "VIP"})
+        self.env["social.crm.routing.rule"].create(
+            {"name": "VIP", "sequence": 1, "min_influence": 40, "keywords": "broken", "action": "ticket",
+             "helpdesk_team_id": vip_team.id}
+        )
+        big = self.ingest("The checkout is broken", handle="star", followers=5_000_000)
+        small = self.ingest("The checkout is broken", handle="nobody", followers=3)
+        self.process()
+        self.assertEqual(big.ticket_id.team_id, vip_team)
+        self.assertEqual(small.ticket_id.team_id, self.team)
+
+    # ----------------------------------------------------------------- identity
+
+    def test_identity_resolution_by_email_and_website(self):
+        by_email = self.env["res.partner"].create({"name": "Eve Corp", "email": "eve@example.com"})
+        by_site = self.env["res.partner"].create({"name": "Frank", "website": "https://www.frank.example/"})
+        eve = self.ingest("hello there friends", handle="eve", bio="Contact: Eve@Example.com")
+        frank = self.ingest("hello there friends", handle="frank", website="http://frank.example")
+        stranger = self.ingest("hello there friends", handle="zed")
+        self.process()
+        self.assertEqual(eve.partner_id, by_email)
+        self.assertEqual(eve.author_id.match_method, "email")
+        self.assertEqual(frank.partner_id, by_site)
+        self.assertEqual(frank.author_id.match_method, "website")
+        self.assertFalse(stranger.partner_id)
+        self.assertEqual(stranger.author_id.review_state, "to_review")
+        # reviewing: a manual link is recorded as such
+        stranger.author_id.partner_id = by_site
+        self.assertEqual(stranger.author_id.match_method, "manual")
+        self.assertEqual(by_site.social_author_ids, frank.author_id | stranger.author_id)
+
+    def test_policy_create_makes_a_contact(self):
+        self.env.company.social_crm_identity_policy = "create"
+        mention = self.ingest("hello there friends", handle="newbie")
+        self.process()
+        self.assertTrue(mention.partner_id)
+        self.assertEqual(mention.partner_id.name, "Newbie")
+        self.assertEqual(mention.author_id.review_state, "created")
+
+    def test_influence_is_computed_with_breakdown(self):
+        mention = self.ingest("Nice update", handle="influencer", followers=1_000_000, likes=500)
+        self.process()
+        author = mention.author_id
+        self.assertGreater(author.influence_score, 40)
+        components = author.influence_breakdown["components"]
+        self.assertEqual(author.influence_score, round(sum(components.values())))
+        self.assertIn("reach", author.influence_explanation)
+        partner = self.env["res.partner"].create({"name": "Influencer"})
+        author.partner_id = partner
+        self.assertEqual(partner.social_influence, author.influence_score)
+
+    # ---------------------------------------------------------- SLA / escalation
+
+    def test_overdue_unanswered_tickets_are_escalated(self):
+        mention = self.ingest("The app is not working", followers=10)
+        self.process()
+        ticket = mention.ticket_id
+        start_priority = int(ticket.priority)
+        answered = self.ingest("Refund please, this is broken", handle="other", thread="t2")
+        self.process()
+        answered.ticket_id._social_mark_answered()
+        with freeze_time(fields.Datetime.now() + timedelta(days=2)):
+            escalated = self.env["helpdesk.ticket"]._cron_escalate_social_tickets()
+        self.assertIn(ticket, escalated)
+        self.assertNotIn(answered.ticket_id, escalated)
+        self.assertEqual(int(ticket.priority), min(3, start_priority + 1))
+        self.assertEqual(ticket.social_escalation_level, 1)
+        activity = ticket.activity_ids
+        self.assertEqual(activity.user_id, self.team.user_id)
+        self.assertIn("Overdue social ticket", activity.summary)
+
+    # -------------------------------------------------------------------- reply
+
+    def test_reply_from_ticket_posts_logs_and_answers(self):
+        mention = self.ingest("My account is broken, help!", external_id="1293593516040269825")
+        self.process()
+        ticket = mention.ticket_id
+        wizard = self.env["social.crm.reply"].with_context(default_ticket_id=ticket.id).create(
+            {"body": "Sorry about that, we are on it."}
+        )
+        self.assertEqual(wizard.mention_id, mention)
+        self.assertTrue(wizard.can_post)
+        with self.replaying() as mock:
+            self.add(mock, "POST", "https://api.twitter.com/2/tweets",
+                     "x/tweepy/test_client_create_and_delete_tweet__00.json")
+            wizard.action_send()
+        outgoing = self.Mention.search([("ticket_id", "=", ticket.id), ("direction", "=", "out")])
+        self.assertEqual(outgoing.external_id, "1456012973835788293")
+        self.assertEqual(outgoing.parent_ref, mention.external_id)
+        self.assertTrue(ticket.social_first_response_at)
+        self.assertEqual(ticket.social_sla_status, "answered")
+        self.assertIn("Replied on X", ticket.message_ids[0].body)
+
+    def test_reply_refused_by_platform_is_a_clear_error(self):
+        mention = self.ingest("Broken again!!")
+        self.process()
+        wizard = self.env["social.crm.reply"].with_context(default_ticket_id=mention.ticket_id.id).create(
+            {"body": "Hello"}
+        )
+        with self.replaying() as mock:
+            self.add(mock, "POST", "https://api.twitter.com/2/tweets", "x/rtweet/friends8__00.json")
+            with self.assertRaisesRegex(UserError, "refused the reply"):
+                wizard.action_send()
+        self.assertFalse(mention.ticket_id.social_first_response_at)
+
+    def test_platform_without_write_api_gets_a_deep_link(self):
+        self.hn_account.active = True
+        mention = self.ingest("Your product is broken and support is terrible", stream=self.hn_stream)
+        self.process()
+        wizard = self.env["social.crm.reply"].with_context(default_ticket_id=mention.ticket_id.id).create(
+            {"body": "Answered in the thread"}
+        )
+        self.assertFalse(wizard.can_post)
+        self.assertIn("no API to post replies", wizard.help_text)
+        self.assertEqual(wizard.action_open_platform()["url"], mention.url)
+        wizard.action_log_manual_reply()
+        self.assertTrue(mention.ticket_id.social_first_response_at)
+
+    # ------------------------------------------------------------------ context
+
+    def test_lead_shows_social_context(self):
+        partner = self.env["res.partner"].create({"name": "Gina", "email": "gina@example.com"})
+        for text in ("I love your product!", "Amazing support, thanks!", "What is the price for 20 seats? want to buy"):
+            self.ingest(text, handle="gina", bio="gina@example.com")
+        self.process()
+        lead = self.env["crm.lead"].search([("partner_id", "=", partner.id)])
+        self.assertEqual(len(lead), 1)
+        self.assertEqual(lead.social_identity_ids.handle, "gina")
+        self.assertEqual(len(lead.social_recent_mention_ids), 3)
+        self.assertGreater(lead.social_sentiment_avg, 0.3)
+        self.assertIn("no earlier data", lead.social_sentiment_trend)
+        self.assertEqual(lead.social_influence, lead.social_identity_ids.influence_score)
+
+    def test_helpdesk_user_sees_social_context_and_replies(self):
+        agent = new_test_user(self.env, login="agent", groups="helpdesk_mgmt.group_helpdesk_user")
+        mention = self.ingest("Terrible service. It stopped working, I want a refund!")
+        self.process()
+        ticket = mention.ticket_id.with_user(agent)
+        self.assertEqual(ticket.social_sentiment_label, "negative")
+        self.assertTrue(ticket.social_author_id.display_name)
+        wizard = self.env["social.crm.reply"].with_user(agent).with_context(default_ticket_id=ticket.id).create(
+            {"body": "On it"}
+        )
+        self.assertTrue(wizard.can_post)
