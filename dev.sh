@@ -61,6 +61,21 @@ ensure_db_role() {
     fi
 }
 
+ensure_browser() {
+    # Odoo's tour tests drive a headless Chromium; without one Odoo skips them.
+    if command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 \
+        || command -v chromium-browser >/dev/null 2>&1; then
+        return
+    fi
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+        log "installing Chromium for the browser tests"
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
+            || log "could not install Chromium: browser tests will be SKIPPED"
+    else
+        log "no Chromium found: browser (tour) tests will be SKIPPED; install the chromium package"
+    fi
+}
+
 addons_path() {
     # Odoo's own addons folder (source checkout) plus this repository; add-ons
     # installed from PyPI (helpdesk_mgmt) are found by Odoo in odoo/addons.
@@ -110,6 +125,7 @@ cmd_test() {
 
     if have_odoo && have_helpdesk; then
         ensure_db_role
+        ensure_browser
         local db="social_crm_test_$$"
         log "Odoo 18 tests in a fresh database $db"
         set +e

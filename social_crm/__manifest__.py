@@ -17,6 +17,7 @@
         "data/ir_cron_data.xml",
         "data/helpdesk_data.xml",
         "data/social_crm_routing_rule_data.xml",
+        "data/social_crm_advocacy_data.xml",
         "views/social_crm_account_views.xml",
         "views/social_crm_stream_views.xml",
         "views/social_crm_mention_views.xml",
@@ -27,11 +28,17 @@
         "views/helpdesk_ticket_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
+        "views/social_crm_advocacy_views.xml",
         "views/social_crm_menus.xml",
     ],
     "demo": [
         "demo/social_crm_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "social_crm/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
     "installable": True,
     "development_status": "Alpha",

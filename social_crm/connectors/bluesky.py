@@ -85,6 +85,8 @@ class BlueskyConnector(BaseConnector):
         handle = actor.get("handle") or ""
         rkey = post["uri"].rsplit("/", 1)[-1]
         reply = record.get("reply") or {}
+        embed_type = (record.get("embed") or {}).get("$type", "")
+        kind = "reply" if reply else "share" if embed_type.startswith("app.bsky.embed.record") else "post"
         return self.mention(
             external_id=post["uri"],
             text=record.get("text") or "",
@@ -105,6 +107,7 @@ class BlueskyConnector(BaseConnector):
             like_count=as_int(post.get("likeCount")),
             reply_count=as_int(post.get("replyCount")),
             share_count=as_int(post.get("repostCount")),
+            kind=kind,
             raw=post,
         )
 

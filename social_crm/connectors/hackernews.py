@@ -89,5 +89,6 @@ class HackerNewsConnector(BaseConnector):
             parent_id=str(parent or ""),
             like_count=as_int(points),
             reply_count=as_int(comments),
+            kind="reply" if parent and str(parent) != str(thread) else "post",
             raw=raw,
         )

@@ -124,6 +124,7 @@ class MastodonConnector(BaseConnector):
             like_count=as_int(status.get("favourites_count")),
             reply_count=as_int(status.get("replies_count")),
             share_count=as_int(status.get("reblogs_count")),
+            kind="reply" if status.get("in_reply_to_id") else "share" if status.get("quote") else "post",
             raw=status,
         )
 

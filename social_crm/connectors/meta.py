@@ -142,6 +142,7 @@ class FacebookConnector(GraphConnector):
             posted_at=parse_datetime(item.get("created_time")),
             author=self._from(item),
             parent_id=parent,
+            kind="reply" if parent else "post",
             like_count=as_int(item.get("like_count")),
             reply_count=as_int(item.get("comment_count")),
             raw=item,

@@ -47,6 +47,7 @@ class Mention:
     like_count: int | None = None
     reply_count: int | None = None
     share_count: int | None = None
+    kind: str = "post"  # post | reply | share (repost or quote)
     raw: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def to_dict(self, with_raw=False):

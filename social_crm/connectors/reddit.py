@@ -98,6 +98,7 @@ class RedditConnector(BaseConnector):
             parent_id=thing.get("parent_id") or "",
             like_count=as_int(thing.get("score")),
             reply_count=as_int(thing.get("num_comments")),
+            kind="reply" if is_comment else "post",
             raw={k: v for k, v in thing.items() if k != "replies"},
         )
 

@@ -72,14 +72,9 @@ class XConnector(BaseConnector):
         metrics = tweet.get("public_metrics") or {}
         user_metrics = user.get("public_metrics") or {}
         handle = user.get("username") or ""
-        parent = next(
-            (
-                ref.get("id")
-                for ref in tweet.get("referenced_tweets") or ()
-                if ref.get("type") == "replied_to"
-            ),
-            "",
-        )
+        references = {ref.get("type"): ref.get("id") for ref in tweet.get("referenced_tweets") or ()}
+        parent = references.get("replied_to", "")
+        kind = "reply" if parent else "share" if {"quoted", "retweeted"} & set(references) else "post"
         return self.mention(
             external_id=tweet["id"],
             text=tweet.get("text") or "",
@@ -102,6 +97,7 @@ class XConnector(BaseConnector):
             like_count=as_int(metrics.get("like_count")),
             reply_count=as_int(metrics.get("reply_count")),
             share_count=as_int(metrics.get("retweet_count")),
+            kind=kind,
             raw=tweet,
         )
 

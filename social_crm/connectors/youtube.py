@@ -72,6 +72,7 @@ class YouTubeConnector(BaseConnector):
             parent_id=snippet.get("parentId") or "",
             like_count=as_int(snippet.get("likeCount")),
             reply_count=as_int(replies),
+            kind="reply" if snippet.get("parentId") else "post",
             raw=item,
         )
 

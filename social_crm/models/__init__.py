@@ -8,3 +8,7 @@ from . import res_config_settings
 from . import social_crm_routing_rule
 from . import helpdesk_ticket
 from . import crm_lead
+from . import social_crm_advocacy_program
+from . import social_crm_advocate
+from . import social_crm_advocacy_activity
+from . import social_crm_advocacy_redemption

@@ -23,6 +23,19 @@ class CrmLead(models.Model):
     social_recent_mention_ids = fields.Many2many(
         "social.crm.mention", compute="_compute_social_context", string="Recent mentions"
     )
+    social_advocate_id = fields.Many2one(
+        "social.crm.advocate", "Referred by advocate", index=True,
+        help="The advocate earns the program's referral points when this lead is won.",
+    )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "stage_id" in vals or "probability" in vals:
+            won = self.filtered(lambda lead: lead.social_advocate_id and lead.stage_id.is_won)
+            Activity = self.env["social.crm.advocacy.activity"]
+            for lead in won:
+                Activity._award(lead.social_advocate_id.sudo(), "referral", lead=lead)
+        return result
 
     @api.depends("partner_id", "social_mention_id")
     def _compute_social_context(self):

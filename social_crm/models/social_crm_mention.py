@@ -48,6 +48,9 @@ class SocialCrmMention(models.Model):
         related="author_id.partner_id", store=True, index=True, string="Contact"
     )
     # Conversation and engagement
+    kind = fields.Selection(
+        [("post", "Post"), ("reply", "Reply"), ("share", "Share / quote")], default="post", readonly=True
+    )
     thread_ref = fields.Char("Thread", readonly=True, index=True)
     parent_ref = fields.Char("In reply to", readonly=True)
     like_count = fields.Integer("Likes", readonly=True)
@@ -153,6 +156,7 @@ class SocialCrmMention(models.Model):
         authors._resolve_partners()
         authors._update_influence()
         self._route()
+        self._award_advocacy()
 
     def _analyze(self):
         by_company = defaultdict(lambda: self.browse())
@@ -289,6 +293,32 @@ class SocialCrmMention(models.Model):
             body, who, link, fields.Datetime.to_string(self.posted_at) or ""
         )
 
+    def _advocacy_behaviours(self):
+        """What advocacy this mention shows: a review, a positive mention, a
+        share, or an answer to another customer's question."""
+        self.ensure_one()
+        from .social_crm_advocacy_activity import REVIEW
+
+        if self.intent == "complaint" or self.sentiment_label == "negative":
+            return []
+        positive = self.intent == "praise" or self.sentiment_label == "positive"
+        behaviours = []
+        if positive:
+            behaviours.append("review" if REVIEW.search(self.text or "") else "positive_mention")
+        if self.kind == "share":
+            behaviours.append("share")
+        if self.kind == "reply" and self.parent_ref:
+            parent = self.search(
+                [("platform", "=", self.platform), ("external_id", "=", self.parent_ref)], limit=1
+            )
+            if parent.intent == "question" and parent.author_id and parent.author_id != self.author_id:
+                behaviours.append("answer")
+        return behaviours
+
+    def _award_advocacy(self):
+        """Hook for advocacy programs (see social_crm_advocacy_activity)."""
+        return self.env["social.crm.advocacy.activity"]._award_from_mentions(self)
+
     def _reply_target(self):
         self.ensure_one()
         return ReplyTarget(
@@ -352,5 +382,6 @@ class SocialCrmMention(models.Model):
             "reply_count": mention.reply_count or 0,
             "share_count": mention.share_count or 0,
             "platform_language": mention.language,
+            "kind": mention.kind if mention.kind in ("post", "reply", "share") else "post",
             "raw_payload": mention.raw,
         }

@@ -1,2 +1,3 @@
 from . import social_crm_routing_preview
 from . import social_crm_reply
+from . import social_crm_advocacy_candidate

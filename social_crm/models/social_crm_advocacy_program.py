@@ -1,0 +1,180 @@
+from odoo import api, fields, models
+
+BEHAVIOURS = [
+    ("positive_mention", "Positive mention"),
+    ("share", "Share / repost"),
+    ("answer", "Answered another customer"),
+    ("review", "Review"),
+    ("referral", "Referral that became a won deal"),
+    ("manual", "Other (given by hand)"),
+]
+
+
+class SocialCrmAdvocacyProgram(models.Model):
+    """A community advocacy program: what earns points, tiers, rewards, limits."""
+
+    _name = "social.crm.advocacy.program"
+    _description = "Advocacy Program"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    description = fields.Html()
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    rule_ids = fields.One2many("social.crm.advocacy.rule", "program_id", string="Points rules", copy=True)
+    tier_ids = fields.One2many("social.crm.advocacy.tier", "program_id", string="Tiers", copy=True)
+    reward_ids = fields.One2many("social.crm.advocacy.reward", "program_id", string="Rewards", copy=True)
+    advocate_ids = fields.One2many("social.crm.advocate", "program_id", string="Advocates")
+    auto_enroll = fields.Boolean(
+        help="Enroll a known contact as a Candidate the first time one of their mentions earns points."
+    )
+    # Anti-farming
+    max_points_per_day = fields.Integer(
+        "Points per day (max)", default=50, help="Per advocate; 0: no limit. Points above it are not given."
+    )
+    duplicate_window_days = fields.Integer(
+        "Duplicate window (days)", default=7,
+        help="The same text posted again (on any network) within this many days earns nothing.",
+    )
+    min_followers = fields.Integer(
+        "Minimum followers", help="Mentions from accounts with fewer followers earn nothing (0: no floor)."
+    )
+    approval_threshold = fields.Integer(
+        "Approval above (points)", default=500,
+        help="Redemptions of rewards costing more than this need a manager's approval.",
+    )
+    candidate_min_mentions = fields.Integer(
+        "Suggest after (positive mentions)", default=2,
+        help="Contacts with at least this many positive mentions in 90 days are suggested as candidates.",
+    )
+    advocate_count = fields.Integer(compute="_compute_counts")
+    activity_count = fields.Integer(compute="_compute_counts")
+    redemption_count = fields.Integer(compute="_compute_counts")
+
+    def _compute_counts(self):
+        for field, model in (
+            ("advocate_count", "social.crm.advocate"),
+            ("activity_count", "social.crm.advocacy.activity"),
+            ("redemption_count", "social.crm.advocacy.redemption"),
+        ):
+            counts = dict(self.env[model]._read_group([("program_id", "in", self.ids)], ["program_id"], ["__count"]))
+            for program in self:
+                program[field] = counts.get(program, 0)
+
+    def _points_for(self, behaviour):
+        self.ensure_one()
+        rule = self.rule_ids.filtered(lambda r: r.active and r.behaviour == behaviour)[:1]
+        return rule.points if rule else 0
+
+    def _open(self, model, name, view_mode="kanban,list,form"):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": view_mode,
+            "domain": [("program_id", "=", self.id)],
+            "context": {"default_program_id": self.id},
+        }
+
+    def action_view_advocates(self):
+        return self._open("social.crm.advocate", self.env._("Advocates"))
+
+    def action_view_activities(self):
+        return self._open("social.crm.advocacy.activity", self.env._("Advocacy activities"))
+
+    def action_view_redemptions(self):
+        return self._open("social.crm.advocacy.redemption", self.env._("Redemptions"), "list,form")
+
+    def action_suggest_candidates(self):
+        self.ensure_one()
+        wizard = self.env["social.crm.advocacy.candidate"].create({"program_id": self.id})
+        wizard.action_compute()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Candidate advocates"),
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+
+class SocialCrmAdvocacyRule(models.Model):
+    _name = "social.crm.advocacy.rule"
+    _description = "Advocacy points rule"
+    _order = "program_id, sequence, id"
+
+    program_id = fields.Many2one("social.crm.advocacy.program", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    behaviour = fields.Selection(BEHAVIOURS, required=True)
+    points = fields.Integer(required=True, default=10)
+    description = fields.Char()
+
+    _sql_constraints = [
+        ("behaviour_unique", "unique(program_id, behaviour)", "One rule per behaviour in a program."),
+        ("points_positive", "CHECK(points >= 0)", "Points cannot be negative."),
+    ]
+
+
+class SocialCrmAdvocacyTier(models.Model):
+    _name = "social.crm.advocacy.tier"
+    _description = "Advocacy tier"
+    _order = "program_id, min_points, id"
+
+    program_id = fields.Many2one("social.crm.advocacy.program", required=True, ondelete="cascade", index=True)
+    name = fields.Char(required=True, translate=True)
+    min_points = fields.Integer("From (lifetime points)", required=True)
+    color = fields.Integer()
+    perks = fields.Text()
+
+
+class SocialCrmAdvocacyStage(models.Model):
+    _name = "social.crm.advocacy.stage"
+    _description = "Advocate stage"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    fold = fields.Boolean()
+    auto_from_points = fields.Integer(
+        "Move here from (points)",
+        help="Advocates reaching this many lifetime points move to this stage (never backwards). 0: by hand only.",
+    )
+
+
+class SocialCrmAdvocacyReward(models.Model):
+    _name = "social.crm.advocacy.reward"
+    _description = "Advocacy reward"
+    _order = "program_id, points_cost, id"
+
+    program_id = fields.Many2one("social.crm.advocacy.program", required=True, ondelete="cascade", index=True)
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    description = fields.Text()
+    image_128 = fields.Image(max_width=128, max_height=128)
+    points_cost = fields.Integer("Cost (points)", required=True)
+    stock = fields.Integer(help="Units left; -1: unlimited.", default=-1)
+    needs_approval = fields.Boolean(compute="_compute_needs_approval")
+    redemption_count = fields.Integer(compute="_compute_redemption_count")
+
+    _sql_constraints = [("cost_positive", "CHECK(points_cost > 0)", "A reward costs at least one point.")]
+
+    @api.depends("points_cost", "program_id.approval_threshold")
+    def _compute_needs_approval(self):
+        for reward in self:
+            threshold = reward.program_id.approval_threshold
+            reward.needs_approval = bool(threshold) and reward.points_cost > threshold
+
+    def _compute_redemption_count(self):
+        counts = dict(
+            self.env["social.crm.advocacy.redemption"]._read_group(
+                [("reward_id", "in", self.ids), ("state", "!=", "cancelled")], ["reward_id"], ["__count"]
+            )
+        )
+        for reward in self:
+            reward.redemption_count = counts.get(reward, 0)

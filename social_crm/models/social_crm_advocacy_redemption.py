@@ -1,0 +1,61 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class SocialCrmAdvocacyRedemption(models.Model):
+    """An advocate spending points on a reward."""
+
+    _name = "social.crm.advocacy.redemption"
+    _description = "Reward redemption"
+    _inherit = ["mail.thread"]
+    _order = "create_date desc, id desc"
+
+    advocate_id = fields.Many2one("social.crm.advocate", required=True, ondelete="cascade", index=True)
+    program_id = fields.Many2one(related="advocate_id.program_id", store=True)
+    partner_id = fields.Many2one(related="advocate_id.partner_id", store=True)
+    reward_id = fields.Many2one(
+        "social.crm.advocacy.reward", required=True, domain="[('program_id', '=', program_id)]"
+    )
+    points = fields.Integer(readonly=True)
+    state = fields.Selection(
+        [("requested", "Waiting for approval"), ("approved", "Approved"), ("delivered", "Delivered"),
+         ("cancelled", "Cancelled")],
+        default="requested", required=True, tracking=True,
+    )
+    note = fields.Text()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            reward = self.env["social.crm.advocacy.reward"].browse(vals["reward_id"])
+            advocate = self.env["social.crm.advocate"].browse(vals["advocate_id"])
+            if reward.program_id != advocate.program_id:
+                raise ValidationError(self.env._("The reward belongs to another program."))
+            if advocate.current_points < reward.points_cost:
+                raise UserError(self.env._(
+                    "%(who)s has %(have)s points; %(reward)s costs %(cost)s.",
+                    who=advocate.partner_id.name, have=advocate.current_points,
+                    reward=reward.name, cost=reward.points_cost,
+                ))
+            if reward.stock == 0:
+                raise UserError(self.env._("%s is out of stock.", reward.name))
+            vals["points"] = reward.points_cost
+            vals["state"] = "requested" if reward.needs_approval else "approved"
+        redemptions = super().create(vals_list)
+        for redemption in redemptions.filtered(lambda r: r.reward_id.stock > 0):
+            redemption.reward_id.stock -= 1
+        return redemptions
+
+    def action_approve(self):
+        if not self.env.user.has_group("social_crm.group_social_crm_manager"):
+            raise UserError(self.env._("Only Social CRM administrators approve rewards."))
+        self.filtered(lambda r: r.state == "requested").write({"state": "approved"})
+
+    def action_deliver(self):
+        self.filtered(lambda r: r.state == "approved").write({"state": "delivered"})
+
+    def action_cancel(self):
+        for redemption in self.filtered(lambda r: r.state in ("requested", "approved")):
+            if redemption.reward_id.stock >= 0:
+                redemption.reward_id.stock += 1
+            redemption.state = "cancelled"

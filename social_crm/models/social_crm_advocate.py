@@ -1,0 +1,100 @@
+from odoo import api, fields, models
+
+
+class SocialCrmAdvocate(models.Model):
+    """A contact's membership in an advocacy program."""
+
+    _name = "social.crm.advocate"
+    _description = "Advocate"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "lifetime_points desc, id"
+    _rec_name = "partner_id"
+
+    program_id = fields.Many2one("social.crm.advocacy.program", required=True, ondelete="cascade", index=True)
+    partner_id = fields.Many2one("res.partner", "Contact", required=True, index=True, ondelete="cascade")
+    image_128 = fields.Image(related="partner_id.image_128")
+    company_id = fields.Many2one(related="program_id.company_id", store=True)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    stage_id = fields.Many2one(
+        "social.crm.advocacy.stage", tracking=True, index=True, group_expand="_read_group_stage_ids",
+        default=lambda self: self.env["social.crm.advocacy.stage"].search([], limit=1),
+    )
+    advocacy_activity_ids = fields.One2many(
+        "social.crm.advocacy.activity", "advocate_id", string="Advocacy activities"
+    )
+    redemption_ids = fields.One2many("social.crm.advocacy.redemption", "advocate_id", string="Redemptions")
+    lifetime_points = fields.Integer(compute="_compute_points", store=True, aggregator="sum")
+    redeemed_points = fields.Integer(compute="_compute_points", store=True)
+    current_points = fields.Integer("Points to spend", compute="_compute_points", store=True)
+    tier_id = fields.Many2one("social.crm.advocacy.tier", compute="_compute_tier", store=True)
+    last_activity_at = fields.Datetime(compute="_compute_points", store=True)
+    influence = fields.Integer(related="partner_id.social_influence")
+    positive_mentions = fields.Integer(compute="_compute_positive_mentions", string="Positive mentions (90 days)")
+
+    _sql_constraints = [
+        ("partner_program_unique", "unique(program_id, partner_id)", "This contact is already in the program."),
+    ]
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([])
+
+    @api.depends("advocacy_activity_ids.points", "advocacy_activity_ids.date",
+                 "redemption_ids.points", "redemption_ids.state")
+    def _compute_points(self):
+        for advocate in self:
+            earned = sum(advocate.advocacy_activity_ids.mapped("points"))
+            spent = sum(
+                advocate.redemption_ids.filtered(lambda r: r.state in ("requested", "approved", "delivered")).mapped("points")
+            )
+            dates = advocate.advocacy_activity_ids.filtered("points").mapped("date")
+            advocate.lifetime_points = earned
+            advocate.redeemed_points = spent
+            advocate.current_points = earned - spent
+            advocate.last_activity_at = max(dates) if dates else False
+
+    @api.depends("lifetime_points", "program_id.tier_ids.min_points")
+    def _compute_tier(self):
+        for advocate in self:
+            tiers = advocate.program_id.tier_ids.filtered(lambda t: t.min_points <= advocate.lifetime_points)
+            advocate.tier_id = tiers.sorted("min_points")[-1:] if tiers else False
+
+    def _compute_positive_mentions(self):
+        since = fields.Datetime.subtract(fields.Datetime.now(), days=90)
+        counts = dict(
+            self.env["social.crm.mention"]._read_group(
+                [("partner_id", "in", self.partner_id.ids), ("posted_at", ">=", since),
+                 "|", ("intent", "=", "praise"), ("sentiment_label", "=", "positive")],
+                ["partner_id"], ["__count"],
+            )
+        )
+        for advocate in self:
+            advocate.positive_mentions = counts.get(advocate.partner_id, 0)
+
+    def _advance_stage(self):
+        """Move forward to the furthest stage whose threshold is reached."""
+        stages = self.env["social.crm.advocacy.stage"].search([("auto_from_points", ">", 0)])
+        for advocate in self:
+            reached = stages.filtered(lambda s: s.auto_from_points <= advocate.lifetime_points)
+            target = reached.sorted(lambda s: (s.sequence, s.id))[-1:] if reached else False
+            if target and (not advocate.stage_id or (target.sequence, target.id) > (advocate.stage_id.sequence, advocate.stage_id.id)):
+                advocate.stage_id = target
+
+    def action_view_mentions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_mention_action")
+        action["domain"] = [("partner_id", "=", self.partner_id.id)]
+        action["context"] = {}
+        return action
+
+    def action_give_points(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Give points"),
+            "res_model": "social.crm.advocacy.activity",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_advocate_id": self.id, "default_behaviour": "manual", "default_source": "manual"},
+        }
