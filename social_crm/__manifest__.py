@@ -29,6 +29,7 @@
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
         "views/social_crm_advocacy_views.xml",
+        "views/social_crm_report_views.xml",
         "views/social_crm_menus.xml",
     ],
     "demo": [

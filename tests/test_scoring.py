@@ -47,3 +47,11 @@ def test_priority_is_monotonic_in_each_signal():
     assert priority_score("x", compound=-0.8, intent="question", influence=10)[1] > base
     assert priority_score("x", compound=-0.2, intent="question", influence=90)[1] > base
     assert priority_score("x", compound=-0.2, intent="complaint", influence=10)[1] > base
+
+
+def test_positive_score_on_a_complaint_is_not_trusted():
+    text = "URGENT: sync is down and support is not answering. Terrible service, I want a refund."
+    priority, score, breakdown = priority_score(text, compound=0.80, intent="complaint")
+    assert breakdown["components"]["sentiment"] == 8
+    assert "counted as unknown" in breakdown["reasons"][0]
+    assert priority == "2" and score == 38

@@ -29,6 +29,10 @@ class HelpdeskTicket(models.Model):
     social_response_deadline = fields.Datetime("Answer before", readonly=True, copy=False, index=True)
     social_first_response_at = fields.Datetime("First answer", readonly=True, copy=False)
     social_escalation_level = fields.Integer("Escalations", readonly=True, copy=False)
+    social_first_response_hours = fields.Float(
+        "First response (hours)", compute="_compute_social_first_response_hours", store=True,
+        aggregator="avg", digits=(16, 2),
+    )
     social_sla_status = fields.Selection(
         [("answered", "Answered"), ("on_time", "On time"), ("overdue", "Overdue")],
         compute="_compute_social_sla_status",
@@ -46,6 +50,15 @@ class HelpdeskTicket(models.Model):
                 ticket.social_sla_status = "answered"
             else:
                 ticket.social_sla_status = "overdue" if ticket.social_response_deadline < now else "on_time"
+
+    @api.depends("social_first_response_at", "create_date")
+    def _compute_social_first_response_hours(self):
+        for ticket in self:
+            if ticket.social_first_response_at and ticket.create_date:
+                delta = ticket.social_first_response_at - ticket.create_date
+                ticket.social_first_response_hours = max(0.0, delta.total_seconds() / 3600)
+            else:
+                ticket.social_first_response_hours = 0.0
 
     @api.depends("social_mention_ids")
     def _compute_social_mention_count(self):

@@ -149,6 +149,11 @@ class SocialCrmMention(models.Model):
             self.env.cr.commit()  # pylint: disable=invalid-commit
         self.env["ir.cron"]._notify_progress(done=len(mentions), remaining=self.search_count(domain))
 
+    @api.model
+    def _process_new(self):
+        """Process every new mention at once (demo data, tests, shell)."""
+        self.search([("state", "=", "new"), ("direction", "=", "in")])._process()
+
     def _process(self):
         """Analysis, identity resolution, influence, routing."""
         self._analyze()

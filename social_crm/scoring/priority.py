@@ -1,8 +1,12 @@
-"""Explained priority of a social ticket, mapped to helpdesk priorities 0-3.
+"""Explained priority of a social ticket, mapped to helpdesk priorities 0-3
+(Very High from 65 points, High from 38, Medium from 18).
 
     sentiment   up to 30  30 x how negative the VADER compound is (0 when not
                           negative); 8 when the language is not scored, so an
-                          unscored complaint is not treated as a happy one
+                          unscored complaint is not treated as a happy one, and
+                          8 when VADER calls a complaint positive (its negation
+                          rule misfires across sentences: "not answering.
+                          Terrible service" scores +0.80)
     intent      up to 15  complaint 15, question 8, purchase intent 5
     influence   up to 25  a quarter of the author's influence (0-100)
     urgency     up to 15  urgency words: "urgent", "asap", "outage", "security"...
@@ -13,7 +17,7 @@ import math
 import re
 
 HELPDESK_PRIORITIES = ("0", "1", "2", "3")  # Low, Medium, High, Very High
-THRESHOLDS = ((70, "3"), (45, "2"), (20, "1"))
+THRESHOLDS = ((65, "3"), (38, "2"), (18, "1"))
 URGENCY = re.compile(
     r"(?<!\w)(urgent|urgently|asap|immediately|emergency|outage|down for|data loss|security|hacked|"
     r"breach|lawyer|lawsuit|legal action|dringend|sofort|urgente|urgence|imm[ée]diatement|subito|"
@@ -26,7 +30,8 @@ UNSCORED_SENTIMENT_POINTS = 8
 
 def priority_score(text="", compound=None, intent="other", influence=0, customer_value=0.0):
     """``(helpdesk priority, score 0-100, breakdown)``."""
-    if compound is None:
+    contradicted = compound is not None and intent == "complaint" and compound > 0
+    if compound is None or contradicted:
         sentiment = UNSCORED_SENTIMENT_POINTS
     else:
         sentiment = 30 * max(0.0, -float(compound))
@@ -44,6 +49,8 @@ def priority_score(text="", compound=None, intent="other", influence=0, customer
     reasons = []
     if compound is None:
         reasons.append(f"sentiment not scored (+{parts['sentiment']})")
+    elif contradicted:
+        reasons.append(f"positive score {compound:+.2f} on a complaint, counted as unknown (+{parts['sentiment']})")
     elif parts["sentiment"]:
         reasons.append(f"negative sentiment {compound:+.2f} (+{parts['sentiment']})")
     if parts["intent"]:

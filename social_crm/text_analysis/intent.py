@@ -101,28 +101,31 @@ CUES = {
     },
 }
 QUESTION_MARK = re.compile(r"[?？¿]")
-WORDLIKE = re.compile(r"^[\w' -]+$", re.UNICODE)
+TOKEN = re.compile(r"[\w']+", re.UNICODE)
 
 
-def _pattern(cue):
-    escaped = re.escape(cue)
-    if WORDLIKE.match(cue):  # whole words only: "bug" must not match "debugging"
-        return rf"(?<!\w){escaped}(?!\w)"
-    return escaped
+def _tokens(text):
+    return tuple(TOKEN.findall(text.lower()))
 
 
 def _compile():
-    compiled = {}
+    """Index the cues: word cues as token n-grams (whole words only, so "bug"
+    never matches "debugging"), symbol cues (emoji) as substrings. Matching is
+    then one tokenisation and a few set look-ups per text."""
+    index = {}
     for intent, by_language in CUES.items():
-        compiled[intent] = [
-            (cue, language, re.compile(_pattern(cue), re.IGNORECASE))
-            for language, cues in by_language.items()
-            for cue in cues
-        ]
-    return compiled
+        ngrams, symbols = {}, []
+        for cue in {cue for cues in by_language.values() for cue in cues}:
+            tokens = _tokens(cue)
+            if tokens and "".join(tokens) == re.sub(r"[\s-]", "", cue.lower()):
+                ngrams[tokens] = cue
+            else:
+                symbols.append(cue)
+        index[intent] = (ngrams, tuple(symbols), max((len(k) for k in ngrams), default=1))
+    return index
 
 
-_COMPILED = _compile()
+_INDEX = _compile()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,11 +145,16 @@ def classify_intent(text, sentiment=None):
     """Classify ``text``; ``sentiment`` (VADER compound, English only) adds
     weight to complaint or praise when strong."""
     text = text or ""
+    tokens = _tokens(text)
     evidence = {intent: [] for intent in CUES}
-    for intent, patterns in _COMPILED.items():
-        for cue, _language, pattern in patterns:
-            if pattern.search(text):
-                evidence[intent].append(cue)
+    for intent, (ngrams, symbols, longest) in _INDEX.items():
+        found = evidence[intent]
+        for size in range(1, longest + 1):
+            for start in range(len(tokens) - size + 1):
+                cue = ngrams.get(tokens[start:start + size])
+                if cue and cue not in found:
+                    found.append(cue)
+        found.extend(symbol for symbol in symbols if symbol in text)
     scores = {intent: WEIGHTS[intent] * len(cues) for intent, cues in evidence.items()}
     if QUESTION_MARK.search(text):
         scores[QUESTION] += 1.0

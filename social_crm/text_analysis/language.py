@@ -18,6 +18,11 @@ from .cleaning import clean_for_detection, letter_count
 UNDETERMINED = "und"
 MIN_CONFIDENCE = 0.9
 MIN_LETTERS = 3
+MAX_DETECTION_CHARS = 400  # langdetect's answer settles long before; the cost grows with length
+# langdetect averages 7 random-sampling trials by default. Measured on the
+# evaluation sets (README, "Analysis quality"), 3 trials are twice as fast and
+# no less accurate at the 0.9 confidence threshold; the seed keeps them stable.
+N_TRIALS = 3
 SEED = 0
 # langdetect profile names that differ from ISO 639-1 codes
 PROFILE_ALIASES = {"zh": ("zh-cn", "zh-tw"), "nb": ("no",), "nn": ("no",), "fil": ("tl",)}
@@ -97,8 +102,9 @@ def detect_language(text, languages=None, min_confidence=MIN_CONFIDENCE):
     if letter_count(cleaned) < MIN_LETTERS:
         return LanguageResult(UNDETERMINED, 0.0)
     detector = get_factory(languages).create()  # a Detector per text is required (it holds the text)
+    detector.n_trial = N_TRIALS
     try:
-        detector.append(cleaned)
+        detector.append(cleaned[:MAX_DETECTION_CHARS])
         best = detector.get_probabilities()[0]
     except (LangDetectException, IndexError):
         return LanguageResult(UNDETERMINED, 0.0)

@@ -1,0 +1,239 @@
+"""Benchmark: 10,000 recorded-style mentions through the real cron path.
+
+    python bench/bench_pipeline.py [--mentions 10000] [--db social_crm_bench] [--keep-db]
+
+Needs Odoo 18 (see README.md). It creates a fresh database with social_crm (no
+demo data), then, in one process:
+
+1. builds N mentions from the recorded API responses of every platform (texts,
+   authors and engagement as the platforms sent them; ids made unique);
+2. ingests them through ``social.crm.stream._pull_accounts`` (pages of 100,
+   savepoint + cursor + commit per page, exactly as the cron does) and runs
+   ``social.crm.mention._cron_process_mentions`` until nothing is left
+   (analysis, identity resolution, influence, routing to tickets and leads);
+3. times a bare batched ``create()`` of the same number of mention rows;
+4. times the analysis alone (langdetect + VADER + intent) with all 55 language
+   profiles and with the company's restricted set.
+
+It prints mentions/second, peak memory and the ratio to the bare create.
+Targets (docs/nlp-bench.md, issue 5): pipeline within 3x of the bare create;
+analysis >= 500 mentions/s with all profiles, >= 1,900/s restricted.
+"""
+
+import argparse
+import glob
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from social_crm.connectors import BaseConnector, Page, get_connector  # noqa: E402
+from social_crm.tests import replay  # noqa: E402
+from social_crm.text_analysis import analyze  # noqa: E402
+
+RECORDINGS = [
+    ("x", "x/twarc-csv/streaming_output_with_error.jsonl"),
+    ("x", "x/sns-python-twitter/timeline__timeline_mentions.json"),
+    ("mastodon", "mastodon/rtoot/get_timeline_hashtag_anonymous__00.json"),
+    ("mastodon", "mastodon/mastodon.py/test_entity_searchv2__02.json"),
+    ("bluesky", "bluesky/bskyr/f_search__00.json"),
+    ("bluesky", "bluesky/bskyr/n_notifications__00.json"),
+    ("reddit", "reddit/praw/TestSubredditStreams.test_comments__01.json"),
+    ("reddit", "reddit/praw/TestSubreddit.test_search__01.json"),
+    ("hackernews", "hackernews/hiringtrends/returns_the_correct_result__00.json"),
+    ("hackernews", "hackernews/hiringtrends/returns_the_correct_result__01.json"),
+    ("youtube", "youtube/sns-python-youtube/comment_threads__comment_threads_all_to_me.json"),
+    ("facebook", "facebook/sns-python-facebook/comments__comments_p1.json"),
+]
+# English mentions addressed to a brand, from the labelled evaluation tweets, to get a realistic
+# share of complaints, questions and praise (the recorded API pages are mostly not about a brand)
+EVAL_TWEETS = os.path.join(ROOT, "..", "shared", "fixtures", "eval", "sentiment", "umsab")
+
+
+def recorded_mentions():
+    """Every mention the connectors read from the recorded responses."""
+    mentions = []
+    for platform, relative in RECORDINGS:
+        connector = get_connector(platform)
+        body = replay.body(relative)
+        payloads = body.splitlines() if relative.endswith(".jsonl") else [body]
+        for payload in payloads:
+            try:
+                mentions.extend(connector.parse(payload))
+            except Exception:  # the truncated line of the stream recording
+                continue
+    return mentions
+
+
+def corpus(size):
+    """``size`` mentions: recorded ones (as x), plus labelled tweets as texts."""
+    import dataclasses
+
+    base = recorded_mentions()
+    texts = []
+    for path in sorted(glob.glob(os.path.join(EVAL_TWEETS, "*", "val_text.txt"))):
+        with open(path, encoding="utf-8") as handle:
+            texts.extend(line.strip() for line in handle if line.strip())
+    out = []
+    i = 0
+    while len(out) < size:
+        template = base[i % len(base)]
+        text = template.text if i % 2 == 0 or not texts else texts[(i // 2) % len(texts)]
+        out.append(dataclasses.replace(template, external_id=f"bench-{i}-{template.external_id}", text=text))
+        i += 1
+    return out
+
+
+class ReplayConnector(BaseConnector):
+    """Serves the corpus in pages of 100, like a platform would."""
+
+    platform = "x"
+    modes = ("search",)
+    needs_terms = False
+
+    def __init__(self, mentions):
+        super().__init__({})
+        self.mentions = mentions
+
+    def fetch_page(self, query, cursor=None):
+        start = (cursor or {}).get("offset", 0)
+        page = self.mentions[start:start + 100]
+        end = start + len(page)
+        return Page(page, {"offset": end}, done=end >= len(self.mentions))
+
+
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(args):
+    import odoo
+    from odoo import api, SUPERUSER_ID
+    from odoo.modules.registry import Registry
+
+    odoo.tools.config.parse_config(
+        [f"--db_host={args.db_host}", f"--db_user={args.db_user}", f"--addons-path={args.addons_path}"]
+    )
+    registry = Registry(args.db)
+    mentions = corpus(args.mentions)
+    result = {"mentions": len(mentions)}
+
+    # --- pipeline: ingestion (cron path) then analysis + routing (cron path)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        env.company.social_crm_languages = "de,fr,es,it,pt,ar,hi"
+        account = env["social.crm.account"].create({"name": "Bench", "platform": "x", "access_token": "-"})
+        stream = env["social.crm.stream"].create(
+            {"name": "Bench", "account_id": account.id, "mode": "search", "keywords": "bench",
+             "max_pages": len(mentions) // 100 + 1}
+        )
+        cr.commit()
+        connector = ReplayConnector(mentions)
+        Account = type(env["social.crm.account"])
+        original = Account._get_connector
+        Account._get_connector = lambda self, http=None: connector
+        started = time.perf_counter()
+        try:
+            created = env["social.crm.stream"]._pull_accounts(account, auto_commit=True)
+        finally:
+            Account._get_connector = original
+        ingest_seconds = time.perf_counter() - started
+        Mention = env["social.crm.mention"]
+        while Mention.search_count([("state", "=", "new"), ("direction", "=", "in")]):
+            Mention._cron_process_mentions()
+            cr.commit()
+        total_seconds = time.perf_counter() - started
+        result.update(
+            created=created,
+            ingest_seconds=round(ingest_seconds, 2),
+            pipeline_seconds=round(total_seconds, 2),
+            pipeline_per_second=round(len(mentions) / total_seconds, 1),
+            tickets=env["helpdesk.ticket"].search_count([("social_mention_id", "!=", False)]),
+            leads=env["crm.lead"].search_count([("social_mention_id", "!=", False)]),
+            authors=env["social.crm.author"].search_count([]),
+            peak_rss_mb_after_pipeline=round(peak_mb(), 1),
+        )
+        # re-running the same pages stores nothing new (dedup)
+        stream.cursor = False
+        account.next_pull_at = False
+        Account._get_connector = lambda self, http=None: connector
+        try:
+            result["rerun_created"] = env["social.crm.stream"]._pull_accounts(account, auto_commit=True)
+        finally:
+            Account._get_connector = original
+
+        # --- baseline: bare batched create() of the same number of mention rows
+        vals = [
+            {"platform": "rss", "external_id": f"bare-{i}", "account_id": account.id, "text": m.text,
+             "posted_at": m.posted_at.replace(tzinfo=None) if m.posted_at else False}
+            for i, m in enumerate(mentions)
+        ]
+        started = time.perf_counter()
+        for i in range(0, len(vals), 1000):
+            Mention.create(vals[i:i + 1000])
+            cr.commit()
+        bare = time.perf_counter() - started
+        result.update(
+            bare_create_seconds=round(bare, 2),
+            bare_create_per_second=round(len(vals) / bare, 1),
+            ratio_pipeline_to_bare_create=round(total_seconds / bare, 2),
+        )
+        languages = env.company._social_crm_language_codes()
+
+    # --- analysis alone
+    texts = [m.text for m in mentions]
+    for label, langs in (("all_profiles", None), ("restricted", languages)):
+        analyze("warm up", langs)
+        started = time.perf_counter()
+        for text in texts:
+            analyze(text, langs)
+        seconds = time.perf_counter() - started
+        result[f"analysis_{label}_per_second"] = round(len(texts) / seconds, 1)
+    result["restricted_languages"] = languages
+    result["peak_rss_mb"] = round(peak_mb(), 1)
+    return result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mentions", type=int, default=10_000)
+    parser.add_argument("--db", default="social_crm_bench")
+    parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
+    parser.add_argument("--db-user", default=os.environ.get("PGUSER") or os.environ.get("USER") or "odoo")
+    parser.add_argument("--addons-path")
+    parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+    if not args.addons_path:
+        import odoo
+
+        source_addons = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "addons")
+        args.addons_path = ",".join(p for p in (source_addons, ROOT) if os.path.isdir(p))
+    db_args = [f"--db_host={args.db_host}", f"--db_user={args.db_user}"]
+    subprocess.run(["dropdb", "-h", args.db_host, "-U", args.db_user, "--if-exists", args.db], check=True)
+    print(f"creating database {args.db} with social_crm (no demo)...", file=sys.stderr)
+    subprocess.run(
+        [sys.executable, "-m", "odoo", *db_args, f"--addons-path={args.addons_path}", "-d", args.db,
+         "-i", "social_crm", "--without-demo=all", "--stop-after-init", "--log-level=warn"],
+        check=True,
+    )
+    try:
+        result = run(args)
+    finally:
+        if not args.keep_db:
+            subprocess.run(["dropdb", "-h", args.db_host, "-U", args.db_user, "--if-exists", args.db], check=False)
+    width = max(len(k) for k in result)
+    for key, value in result.items():
+        print(f"{key:<{width}}  {value}")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(result, handle, indent=1)
+
+
+if __name__ == "__main__":
+    main()
