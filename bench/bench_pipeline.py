@@ -121,6 +121,9 @@ def run(args):
     )
     registry = Registry(args.db)
     mentions = corpus(args.mentions)
+    from social_crm.text_analysis import _analyze_cached
+
+    _analyze_cached.cache_clear()
     result = {"mentions": len(mentions)}
 
     # --- pipeline: ingestion (cron path) then analysis + routing (cron path)
@@ -144,9 +147,18 @@ def run(args):
             Account._get_connector = original
         ingest_seconds = time.perf_counter() - started
         Mention = env["social.crm.mention"]
+        profiler = None
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         while Mention.search_count([("state", "=", "new"), ("direction", "=", "in")]):
             Mention._cron_process_mentions()
             cr.commit()
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
         total_seconds = time.perf_counter() - started
         result.update(
             created=created,
@@ -185,10 +197,15 @@ def run(args):
         )
         languages = env.company._social_crm_language_codes()
 
-    # --- analysis alone
-    texts = [m.text for m in mentions]
+    # --- analysis alone, on distinct texts and with the per-process cache emptied
+    # (the pipeline above benefits from the cache where texts repeat, as retweets do)
+    from social_crm.text_analysis import _analyze_cached
+
+    texts = sorted({m.text for m in mentions})
+    result["distinct_texts"] = len(texts)
     for label, langs in (("all_profiles", None), ("restricted", languages)):
         analyze("warm up", langs)
+        _analyze_cached.cache_clear()
         started = time.perf_counter()
         for text in texts:
             analyze(text, langs)
@@ -208,6 +225,7 @@ def main():
     parser.add_argument("--addons-path")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--profile", help="write cProfile statistics of the processing step to this file")
     args = parser.parse_args()
     if not args.addons_path:
         import odoo
@@ -225,6 +243,9 @@ def main():
     try:
         result = run(args)
     finally:
+        import odoo
+
+        odoo.sql_db.close_db(args.db)
         if not args.keep_db:
             subprocess.run(["dropdb", "-h", args.db_host, "-U", args.db_user, "--if-exists", args.db], check=False)
     width = max(len(k) for k in result)

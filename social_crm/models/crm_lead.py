@@ -98,9 +98,9 @@ class CrmLead(models.Model):
         return self.create(vals)
 
     def _social_log_mention(self, mention):
+        """A new mention of the lead's author: a note on the lead (no notification round)."""
         self.ensure_one()
-        self.message_post(
+        self._message_log(
             body=Markup("<p><b>%s</b></p>%s") % (self.env._("New social mention"), mention._social_html()),
             message_type="comment",
-            subtype_xmlid="mail.mt_note",
         )

@@ -93,48 +93,59 @@ class HelpdeskTicket(models.Model):
         return self.env.ref("social_crm.helpdesk_ticket_channel_social", raise_if_not_found=False)
 
     @api.model
-    def _social_create_from_mention(self, mention, rule):
-        priority, score, breakdown = mention._compute_ticket_priority()
-        company = mention.company_id
-        team = rule.helpdesk_team_id or company.social_crm_helpdesk_team_id
-        author = mention.author_id
-        who = mention.author_name or mention.author_handle or self.env._("Someone")
-        title = (mention.title or mention.text or "").replace("\n", " ").strip()
-        vals = {
-            "name": f"{who}: {title[:80]}" if title else who,
-            "description": mention._social_html(),
-            "partner_id": mention.partner_id.id or False,
-            "partner_name": mention.partner_id.name or who,
-            "priority": priority,
-            "channel_id": self._social_channel().id or False,
-            "company_id": company.id,
-            "social_mention_id": mention.id,
-            "social_thread_key": mention._thread_key(),
-            "social_priority_score": score,
-            "social_priority_explanation": "\n".join(breakdown["reasons"]) or self.env._("No urgency signal"),
-        }
-        if team:
-            vals["team_id"] = team.id
-        if rule.user_id:
-            vals["user_id"] = rule.user_id.id
-        ticket = self.create(vals)
-        ticket._social_set_deadline()
-        _logger.info("Social ticket %s created from %s (priority %s, score %s)", ticket.number, mention.url, priority, score)
-        return ticket
+    def _social_create_from_mentions(self, mentions, rules):
+        """Create one ticket per mention (in one batch), with its explained
+        priority and its answer deadline."""
+        vals_list = []
+        now = fields.Datetime.now()
+        value_cache = {}
+        for mention, rule in zip(mentions, rules, strict=True):
+            priority, score, breakdown = mention._compute_ticket_priority(value_cache)
+            company = mention.company_id
+            team = rule.helpdesk_team_id or company.social_crm_helpdesk_team_id
+            who = mention.author_name or mention.author_handle or self.env._("Someone")
+            title = (mention.title or mention.text or "").replace("\n", " ").strip()
+            vals = {
+                "name": f"{who}: {title[:80]}" if title else who,
+                "description": mention._social_html(),
+                "partner_id": mention.partner_id.id or False,
+                "partner_name": mention.partner_id.name or who,
+                "priority": priority,
+                "channel_id": self._social_channel().id or False,
+                "company_id": company.id,
+                "social_mention_id": mention.id,
+                "social_thread_key": mention._thread_key(),
+                "social_priority_score": score,
+                "social_priority_explanation": "\n".join(breakdown["reasons"]) or self.env._("No urgency signal"),
+                "social_response_deadline": now + timedelta(hours=company._social_crm_sla_hours(priority)),
+            }
+            if team:
+                vals["team_id"] = team.id
+            if rule.user_id:
+                vals["user_id"] = rule.user_id.id
+            vals_list.append(vals)
+        # created by the cron: no "ticket created" log line nor creation tracking
+        tickets = self.with_context(mail_create_nolog=True, mail_notrack=True, mail_create_nosubscribe=True).create(
+            vals_list
+        )
+        _logger.info("%d social ticket(s) created", len(tickets))
+        return tickets
 
     def _social_set_deadline(self, start=None):
         for ticket in self:
             hours = ticket.company_id._social_crm_sla_hours(ticket.priority)
             ticket.social_response_deadline = (start or ticket.create_date or fields.Datetime.now()) + timedelta(hours=hours)
 
-    def _social_log_mention(self, mention):
-        """A new message of the same conversation: add it to the ticket."""
-        self.ensure_one()
-        self.message_post(
-            body=Markup("<p><b>%s</b></p>%s") % (self.env._("New message in the conversation"), mention._social_html()),
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
-        )
+    def _social_log_mentions(self, mentions_by_ticket):
+        """New messages of known conversations: one note per ticket, logged in
+        one batch (no notification round: they are notes)."""
+        title = self.env._("New message(s) in the conversation")
+        bodies = {
+            ticket.id: Markup("<p><b>%s</b></p>%s") % (title, Markup("").join(m._social_html() for m in mentions))
+            for ticket, mentions in mentions_by_ticket.items()
+        }
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(bodies, message_type="comment")
 
     def _social_mark_answered(self):
         self.filtered(lambda t: not t.social_first_response_at).write(

@@ -156,8 +156,12 @@ class TestAdvocacy(AdvocacyCase):
         wizard = self.env["social.crm.advocacy.candidate"].create({"program_id": self.program.id})
         wizard.action_compute()
         # Ben (3 positive mentions) is suggested, Ada is already in, Carl is not a contact
-        self.assertEqual(wizard.line_ids.partner_id, self.stranger)
-        self.assertEqual(wizard.line_ids.positive_mentions, 3)
+        ben_line = wizard.line_ids.filtered(lambda l: l.partner_id == self.stranger)
+        self.assertEqual(ben_line.positive_mentions, 3)
+        self.assertNotIn(self.partner, wizard.line_ids.partner_id)
+        self.assertFalse(wizard.line_ids.filtered(lambda l: l.partner_id.email == "carl@example.com"))
+        wizard.line_ids.selected = False
+        ben_line.selected = True
         wizard.action_enroll()
         ben = self.env["social.crm.advocate"].search([("partner_id", "=", self.stranger.id)])
         self.assertEqual(ben.stage_id, self.env.ref("social_crm.advocacy_stage_candidate"))

@@ -5,6 +5,7 @@ VADER lazily, once per process, and is safe to call from several threads.
 """
 
 import dataclasses
+import functools
 
 from .cleaning import clean_for_detection, letter_count
 from .intent import INTENTS, IntentResult, classify_intent
@@ -35,13 +36,25 @@ class Analysis:
         }
 
 
+CACHE_SIZE = 20_000
+
+
 def analyze(text, languages=None, platform_language=None):
     """Analyse one text.
 
     ``languages``: the languages the company expects (English is always added).
     ``platform_language``: the platform's own tag, used when detection is unsure
     and the tag is one of the expected languages.
+
+    Results are cached per process (retweets, cross-posts and re-analysis of
+    the same text cost nothing the second time); they are immutable.
     """
+    return _analyze_cached(text or "", tuple(sorted(set(languages or ()))), platform_language or "")
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _analyze_cached(text, languages, platform_language):
+    languages = list(languages) or None
     language = detect_language(text, languages)
     if not language.known and platform_language:
         tag = platform_language.split("-")[0].lower()
