@@ -102,7 +102,7 @@ class ReplayConnector(BaseConnector):
 
     def fetch_page(self, query, cursor=None):
         start = (cursor or {}).get("offset", 0)
-        page = self.mentions[start:start + 100]
+        page = self.mentions[start : start + 100]
         end = start + len(page)
         return Page(page, {"offset": end}, done=end >= len(self.mentions))
 
@@ -113,7 +113,7 @@ def peak_mb():
 
 def run(args):
     import odoo
-    from odoo import api, SUPERUSER_ID
+    from odoo import SUPERUSER_ID, api
     from odoo.modules.registry import Registry
 
     odoo.tools.config.parse_config(
@@ -132,8 +132,13 @@ def run(args):
         env.company.social_crm_languages = "de,fr,es,it,pt,ar,hi"
         account = env["social.crm.account"].create({"name": "Bench", "platform": "x", "access_token": "-"})
         stream = env["social.crm.stream"].create(
-            {"name": "Bench", "account_id": account.id, "mode": "search", "keywords": "bench",
-             "max_pages": len(mentions) // 100 + 1}
+            {
+                "name": "Bench",
+                "account_id": account.id,
+                "mode": "search",
+                "keywords": "bench",
+                "max_pages": len(mentions) // 100 + 1,
+            }
         )
         cr.commit()
         connector = ReplayConnector(mentions)
@@ -181,13 +186,18 @@ def run(args):
 
         # --- baseline: bare batched create() of the same number of mention rows
         vals = [
-            {"platform": "rss", "external_id": f"bare-{i}", "account_id": account.id, "text": m.text,
-             "posted_at": m.posted_at.replace(tzinfo=None) if m.posted_at else False}
+            {
+                "platform": "rss",
+                "external_id": f"bare-{i}",
+                "account_id": account.id,
+                "text": m.text,
+                "posted_at": m.posted_at.replace(tzinfo=None) if m.posted_at else False,
+            }
             for i, m in enumerate(mentions)
         ]
         started = time.perf_counter()
         for i in range(0, len(vals), 1000):
-            Mention.create(vals[i:i + 1000])
+            Mention.create(vals[i : i + 1000])
             cr.commit()
         bare = time.perf_counter() - started
         result.update(
@@ -203,14 +213,21 @@ def run(args):
 
     texts = sorted({m.text for m in mentions})
     result["distinct_texts"] = len(texts)
-    for label, langs in (("all_profiles", None), ("restricted", languages)):
-        analyze("warm up", langs)
-        _analyze_cached.cache_clear()
-        started = time.perf_counter()
-        for text in texts:
-            analyze(text, langs)
-        seconds = time.perf_counter() - started
-        result[f"analysis_{label}_per_second"] = round(len(texts) / seconds, 1)
+    tweets = []
+    for path in sorted(glob.glob(os.path.join(EVAL_TWEETS, "*", "val_text.txt"))):
+        with open(path, encoding="utf-8") as handle:
+            tweets.extend(line.strip() for line in handle if line.strip())
+    for corpus_name, corpus_texts in (("corpus", texts), ("tweets", tweets)):
+        if not corpus_texts:
+            continue
+        for label, langs in (("all_profiles", None), ("restricted", languages)):
+            analyze("warm up", langs)
+            _analyze_cached.cache_clear()
+            started = time.perf_counter()
+            for text in corpus_texts:
+                analyze(text, langs)
+            seconds = time.perf_counter() - started
+            result[f"analysis_{corpus_name}_{label}_per_second"] = round(len(corpus_texts) / seconds, 1)
     result["restricted_languages"] = languages
     result["peak_rss_mb"] = round(peak_mb(), 1)
     return result
@@ -236,8 +253,20 @@ def main():
     subprocess.run(["dropdb", "-h", args.db_host, "-U", args.db_user, "--if-exists", args.db], check=True)
     print(f"creating database {args.db} with social_crm (no demo)...", file=sys.stderr)
     subprocess.run(
-        [sys.executable, "-m", "odoo", *db_args, f"--addons-path={args.addons_path}", "-d", args.db,
-         "-i", "social_crm", "--without-demo=all", "--stop-after-init", "--log-level=warn"],
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            *db_args,
+            f"--addons-path={args.addons_path}",
+            "-d",
+            args.db,
+            "-i",
+            "social_crm",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
         check=True,
     )
     try:

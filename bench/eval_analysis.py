@@ -20,8 +20,16 @@ sys.path.insert(0, ROOT)
 from social_crm.text_analysis import analyze, detect_language, score_sentiment  # noqa: E402
 from social_crm.text_analysis.language import available_languages  # noqa: E402
 
-UMSAB = {"arabic": "ar", "english": "en", "french": "fr", "german": "de", "hindi": "hi",
-         "italian": "it", "portuguese": "pt", "spanish": "es"}
+UMSAB = {
+    "arabic": "ar",
+    "english": "en",
+    "french": "fr",
+    "german": "de",
+    "hindi": "hi",
+    "italian": "it",
+    "portuguese": "pt",
+    "spanish": "es",
+}
 
 
 def read_lines(path):
@@ -87,19 +95,24 @@ def main():
     report["language/umsab_tweets/restricted_8"] = language_eval(
         {k: v for k, v in tweets.items() if k != "hi"}, list(UMSAB.values())
     )
-    report["language/umsab_tweets/all_profiles"] = language_eval(
-        {k: v for k, v in tweets.items() if k != "hi"}, None
-    )
+    report["language/umsab_tweets/all_profiles"] = language_eval({k: v for k, v in tweets.items() if k != "hi"}, None)
 
     # --- sentiment: VADER ground truth (English)
-    rows = [line.split("\t", 2) for line in read_lines(os.path.join(eval_dir, "sentiment", "vader_tweets_groundtruth.id_mod4_eq1.tsv"))]
+    rows = [
+        line.split("\t", 2)
+        for line in read_lines(os.path.join(eval_dir, "sentiment", "vader_tweets_groundtruth.id_mod4_eq1.tsv"))
+    ]
     gold = [float(r[1]) for r in rows]
     predicted = [score_sentiment(r[2], "en").compound for r in rows]
+
     def cls(value, low, high):
         return "negative" if value < low else "positive" if value > high else "neutral"
+
     acc = sum(cls(g, -0.5, 0.5) == cls(p, -0.05, 0.05) for g, p in zip(gold, predicted, strict=True)) / len(rows)
     report["sentiment/vader_groundtruth_en"] = {
-        "texts": len(rows), "pearson": round(pearson(gold, predicted), 4), "accuracy_3class": round(acc, 4)
+        "texts": len(rows),
+        "pearson": round(pearson(gold, predicted), 4),
+        "accuracy_3class": round(acc, 4),
     }
     # --- full pipeline on UMSAB: English scored; others must be "not scored"
     names = {0: "negative", 1: "neutral", 2: "positive"}
@@ -108,7 +121,11 @@ def main():
         scored = [r for r in results if r.sentiment.scored]
         entry = {"texts": len(texts), "scored_share": round(len(scored) / len(texts), 4)}
         if code == "en":
-            hits = sum(r.sentiment.label == names[label] for r, label in zip(results, labels[code], strict=True) if r.sentiment.scored)
+            hits = sum(
+                r.sentiment.label == names[label]
+                for r, label in zip(results, labels[code], strict=True)
+                if r.sentiment.scored
+            )
             entry["accuracy_3class_on_scored"] = round(hits / len(scored), 4)
         # intent as a proxy: complaint should mostly be on negative tweets, praise on positive ones
         for intent, label in (("complaint", 0), ("praise", 2)):

@@ -14,9 +14,20 @@ from .conftest import ROOT
 
 def test_module_runs_as_a_script_without_odoo():
     result = subprocess.run(
-        [sys.executable, "-m", "social_crm.connectors", "pull", "--platform", "bluesky",
-         "--from-file", replay.path("bluesky/bskyr/f_search__00.json")],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "social_crm.connectors",
+            "pull",
+            "--platform",
+            "bluesky",
+            "--from-file",
+            replay.path("bluesky/bskyr/f_search__00.json"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
         env={"PYTHONPATH": ROOT, "PATH": ""},
     )
     lines = result.stdout.splitlines()
@@ -28,7 +39,10 @@ def test_module_runs_as_a_script_without_odoo():
 
 
 def test_replay_jsonl_skips_the_truncated_line(capsys):
-    assert main(["pull", "--platform", "x", "--from-file", replay.path("x/twarc-csv/streaming_output_with_error.jsonl")]) == 0
+    assert (
+        main(["pull", "--platform", "x", "--from-file", replay.path("x/twarc-csv/streaming_output_with_error.jsonl")])
+        == 0
+    )
     out, err = capsys.readouterr()
     assert len(out.splitlines()) == 7
     assert "skipped an unreadable payload" in err
@@ -42,7 +56,12 @@ def test_platforms_lists_modes(capsys):
 
 @responses.activate
 def test_pull_prints_mentions_and_cursor(capsys):
-    replay.add(responses, "GET", "https://hn.algolia.com/api/v1/search_by_date", "hackernews/hiringtrends/returns_the_correct_result__00.json")
+    replay.add(
+        responses,
+        "GET",
+        "https://hn.algolia.com/api/v1/search_by_date",
+        "hackernews/hiringtrends/returns_the_correct_result__00.json",
+    )
     assert main(["pull", "--platform", "hackernews", "--keyword", "hiring"]) == 0
     out, err = capsys.readouterr()
     assert len(out.splitlines()) == 20

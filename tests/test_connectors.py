@@ -48,7 +48,15 @@ def check_shape(mentions, platform):
 
 def test_registry_has_every_platform():
     assert set(CONNECTORS) == {
-        "rss", "mastodon", "x", "bluesky", "reddit", "hackernews", "youtube", "facebook", "instagram"
+        "rss",
+        "mastodon",
+        "x",
+        "bluesky",
+        "reddit",
+        "hackernews",
+        "youtube",
+        "facebook",
+        "instagram",
     }
     with pytest.raises(ConfigurationError):
         get_connector("myspace")
@@ -221,7 +229,12 @@ def test_mastodon_parses_search_and_notifications():
 
 @responses.activate
 def test_mastodon_invalid_token():
-    replay.add(responses, "GET", "https://mastodon.social/api/v1/notifications", "mastodon/mastodon.py/test_unauthed_home_tl_throws__01.json")
+    replay.add(
+        responses,
+        "GET",
+        "https://mastodon.social/api/v1/notifications",
+        "mastodon/mastodon.py/test_unauthed_home_tl_throws__01.json",
+    )
     with pytest.raises(AuthenticationError, match="access token is invalid"):
         connector("mastodon", access_token="bad").fetch_page(Query(mode="mentions"))
 
@@ -259,7 +272,12 @@ def test_bluesky_notifications_keep_mentions_replies_quotes():
 
 @responses.activate
 def test_bluesky_wrong_app_password():
-    replay.add(responses, "POST", "https://bsky.social/xrpc/com.atproto.server.createSession", "bluesky/bskyr/repo_auth_cache__00.json")
+    replay.add(
+        responses,
+        "POST",
+        "https://bsky.social/xrpc/com.atproto.server.createSession",
+        "bluesky/bskyr/repo_auth_cache__00.json",
+    )
     bsky = connector("bluesky", username="acme.bsky.social", password="wrong")
     with pytest.raises(AuthenticationError, match="Invalid identifier or password"):
         bsky.fetch_page(Query(mode="mentions"))
@@ -304,7 +322,12 @@ def test_reddit_skips_deleted_and_reads_mentions_inbox():
 @responses.activate
 def test_reddit_oauth_token_and_invalid_token():
     responses.add("POST", "https://www.reddit.com/api/v1/access_token", json={"access_token": "app-token"})
-    replay.add(responses, "GET", "https://oauth.reddit.com/search", "reddit/prawcore/TestSession.test_request__with_invalid_access_token__01.json")
+    replay.add(
+        responses,
+        "GET",
+        "https://oauth.reddit.com/search",
+        "reddit/prawcore/TestSession.test_request__with_invalid_access_token__01.json",
+    )
     reddit = connector("reddit", client_id="id", client_secret="secret")
     with pytest.raises(AuthenticationError):
         reddit.fetch_page(Query(keywords=("acme",)))
@@ -314,7 +337,12 @@ def test_reddit_oauth_token_and_invalid_token():
 @responses.activate
 def test_reddit_429_html_body_with_retry_after():
     for _ in range(3):
-        replay.add(responses, "GET", "https://www.reddit.com/search.json", "reddit/prawcore/TestSession.test_request__too__many_requests__with_retry_headers__01.html")
+        replay.add(
+            responses,
+            "GET",
+            "https://www.reddit.com/search.json",
+            "reddit/prawcore/TestSession.test_request__too__many_requests__with_retry_headers__01.html",
+        )
     http = HttpClient(sleep=lambda s: None, max_retries=1, max_wait=1)
     with pytest.raises(RateLimitedError) as info:
         get_connector("reddit", http=http).fetch_page(Query(keywords=("acme",)))
@@ -348,8 +376,12 @@ YT = "https://www.googleapis.com/youtube/v3/commentThreads"
 
 @responses.activate
 def test_youtube_comment_threads_paging():
-    replay.add(responses, "GET", YT, "youtube/sns-python-youtube/comment_threads__comment_threads_by_video_paged_1.json")
-    replay.add(responses, "GET", YT, "youtube/sns-python-youtube/comment_threads__comment_threads_by_video_paged_2.json")
+    replay.add(
+        responses, "GET", YT, "youtube/sns-python-youtube/comment_threads__comment_threads_by_video_paged_1.json"
+    )
+    replay.add(
+        responses, "GET", YT, "youtube/sns-python-youtube/comment_threads__comment_threads_by_video_paged_2.json"
+    )
     yt = connector("youtube", api_key="key")
     page = yt.fetch_page(Query(mode="comments", target="F1UP7wRCPH8"), {"since": 0.5})
     check_shape(page.mentions, "youtube")
@@ -363,7 +395,9 @@ def test_youtube_comment_threads_paging():
 
 def test_youtube_channel_threads_and_replies():
     yt = get_connector("youtube")
-    check_shape(yt.parse(replay.body("youtube/sns-python-youtube/comment_threads__comment_threads_all_to_me.json")), "youtube")
+    check_shape(
+        yt.parse(replay.body("youtube/sns-python-youtube/comment_threads__comment_threads_all_to_me.json")), "youtube"
+    )
     replies = yt.parse(replay.body("youtube/sns-python-youtube/comments__comments_by_parent_paged_1.json"))
     check_shape(replies, "youtube")
     assert all(m.parent_id for m in replies)
@@ -412,8 +446,15 @@ def test_facebook_permission_error():
 
 @responses.activate
 def test_instagram_hashtag_search_then_recent_media():
-    replay.add(responses, "GET", f"{GRAPH}/ig_hashtag_search", "instagram/sns-python-facebook/users__hashtag_search.json")
-    replay.add(responses, "GET", f"{GRAPH}/17841562426109234/recent_media", "instagram/sns-python-facebook/hashtags__hashtag_recent_medias_p1.json")
+    replay.add(
+        responses, "GET", f"{GRAPH}/ig_hashtag_search", "instagram/sns-python-facebook/users__hashtag_search.json"
+    )
+    replay.add(
+        responses,
+        "GET",
+        f"{GRAPH}/17841562426109234/recent_media",
+        "instagram/sns-python-facebook/hashtags__hashtag_recent_medias_p1.json",
+    )
     ig = connector("instagram", access_token="t", account_ref="17841406338772941")
     page = ig.fetch_page(Query(mode="hashtag", hashtags=("developers",)))
     check_shape(page.mentions, "instagram")

@@ -41,7 +41,12 @@ def test_parse_reset_forms():
 
 @responses.activate
 def test_429_retry_after_is_honoured_then_succeeds():
-    replay.add(responses, "GET", URL, "reddit/prawcore/TestSession.test_request__too__many_requests__with_retry_headers__01.html")
+    replay.add(
+        responses,
+        "GET",
+        URL,
+        "reddit/prawcore/TestSession.test_request__too__many_requests__with_retry_headers__01.html",
+    )
     responses.add("GET", URL, json={"name": "me"})
     http, sleeper = client()
     assert http.get_json(URL) == {"name": "me"}
@@ -51,7 +56,12 @@ def test_429_retry_after_is_honoured_then_succeeds():
 
 @responses.activate
 def test_429_with_long_wait_raises_rate_limited():
-    replay.add(responses, "GET", URL, "reddit/prawcore/TestSession.test_request__too__many_requests__with_retry_headers__01.html")
+    replay.add(
+        responses,
+        "GET",
+        URL,
+        "reddit/prawcore/TestSession.test_request__too__many_requests__with_retry_headers__01.html",
+    )
     http, sleeper = client(max_wait=2)
     with pytest.raises(RateLimitedError) as info:
         http.get_json(URL)
@@ -84,7 +94,12 @@ def test_5xx_then_success():
 
 @responses.activate
 def test_401_is_an_authentication_error_with_the_platform_message():
-    replay.add(responses, "GET", "https://emacs.ch/api/v1/timelines/home", "mastodon/mastodon.py/test_unauthed_home_tl_throws__01.json")
+    replay.add(
+        responses,
+        "GET",
+        "https://emacs.ch/api/v1/timelines/home",
+        "mastodon/mastodon.py/test_unauthed_home_tl_throws__01.json",
+    )
     http, _sleeper = client(error_message=lambda r: r.json()["error"])
     with pytest.raises(AuthenticationError) as info:
         http.get_json("https://emacs.ch/api/v1/timelines/home")

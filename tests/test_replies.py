@@ -5,7 +5,14 @@ import json
 import pytest
 import responses
 
-from social_crm.connectors import AuthenticationError, ConfigurationError, ConnectorError, HttpClient, ReplyTarget, get_connector
+from social_crm.connectors import (
+    AuthenticationError,
+    ConfigurationError,
+    ConnectorError,
+    HttpClient,
+    ReplyTarget,
+    get_connector,
+)
 from social_crm.tests import replay
 
 
@@ -15,8 +22,12 @@ def connector(platform, **settings):
 
 @responses.activate
 def test_x_reply_posts_in_reply_to():
-    replay.add(responses, "POST", "https://api.twitter.com/2/tweets", "x/tweepy/test_client_create_and_delete_tweet__00.json")
-    reply = connector("x", access_token="user-token").reply(ReplyTarget(external_id="1293593516040269825"), "We are on it!")
+    replay.add(
+        responses, "POST", "https://api.twitter.com/2/tweets", "x/tweepy/test_client_create_and_delete_tweet__00.json"
+    )
+    reply = connector("x", access_token="user-token").reply(
+        ReplyTarget(external_id="1293593516040269825"), "We are on it!"
+    )
     body = json.loads(responses.calls[0].request.body)
     assert body == {"text": "We are on it!", "reply": {"in_reply_to_tweet_id": "1293593516040269825"}}
     assert reply.external_id == "1456012973835788293"  # the recorded 201 body
@@ -47,7 +58,12 @@ def test_mastodon_reply_addresses_the_author_and_the_local_status():
 
 @responses.activate
 def test_mastodon_validation_error_is_reported():
-    replay.add(responses, "POST", "https://mastodon.social/api/v1/statuses", "mastodon/mastodon.py/test_lang_for_errors__00.json")
+    replay.add(
+        responses,
+        "POST",
+        "https://mastodon.social/api/v1/statuses",
+        "mastodon/mastodon.py/test_lang_for_errors__00.json",
+    )
     masto = connector("mastodon", base_url="https://mastodon.social", access_token="t")
     with pytest.raises(ConnectorError, match="HTTP 422"):
         masto.reply(ReplyTarget(external_id="u", raw={"id": "1"}), "x")
@@ -55,13 +71,23 @@ def test_mastodon_validation_error_is_reported():
 
 @responses.activate
 def test_bluesky_reply_threads_root_and_parent():
-    replay.add(responses, "POST", "https://bsky.social/xrpc/com.atproto.server.createSession", "bluesky/bskyr/repo_auth_cache__00.json", status=200,
-               )
+    replay.add(
+        responses,
+        "POST",
+        "https://bsky.social/xrpc/com.atproto.server.createSession",
+        "bluesky/bskyr/repo_auth_cache__00.json",
+        status=200,
+    )
     # no recorded successful createSession/createRecord exists: the refusal is recorded, so test that path
     bsky = connector("bluesky", username="acme.bsky.social", password="app-pass")
     post = json.loads(replay.body("bluesky/bskyr/f_search__00.json"))["posts"][0]
     target = ReplyTarget(external_id=post["uri"], raw=post)
-    replay.add(responses, "POST", "https://bsky.social/xrpc/com.atproto.repo.createRecord", "bluesky/bskyr/r_post_errors__00.json")
+    replay.add(
+        responses,
+        "POST",
+        "https://bsky.social/xrpc/com.atproto.repo.createRecord",
+        "bluesky/bskyr/r_post_errors__00.json",
+    )
     with pytest.raises(ConnectorError, match="HTTP 400"):
         bsky.reply(target, "x" * 10)
     record = json.loads(responses.calls[1].request.body)["record"]
@@ -71,7 +97,12 @@ def test_bluesky_reply_threads_root_and_parent():
 
 @responses.activate
 def test_bluesky_wrong_password_on_reply():
-    replay.add(responses, "POST", "https://bsky.social/xrpc/com.atproto.server.createSession", "bluesky/bskyr/repo_auth_cache__00.json")
+    replay.add(
+        responses,
+        "POST",
+        "https://bsky.social/xrpc/com.atproto.server.createSession",
+        "bluesky/bskyr/repo_auth_cache__00.json",
+    )
     post = json.loads(replay.body("bluesky/bskyr/f_search__00.json"))["posts"][0]
     with pytest.raises(AuthenticationError):
         connector("bluesky", username="a", password="b").reply(ReplyTarget(external_id=post["uri"], raw=post), "hi")
@@ -79,7 +110,9 @@ def test_bluesky_wrong_password_on_reply():
 
 @responses.activate
 def test_facebook_reply_is_a_comment_on_the_comment():
-    responses.add("POST", "https://graph.facebook.com/v21.0/10158407835073553/comments", json={"id": "10158407835073553_999"})
+    responses.add(
+        "POST", "https://graph.facebook.com/v21.0/10158407835073553/comments", json={"id": "10158407835073553_999"}
+    )
     reply = connector("facebook", access_token="t").reply(ReplyTarget(external_id="10158407835073553"), "Hello!")
     assert "message=Hello%21" in responses.calls[0].request.body
     assert reply.external_id == "10158407835073553_999"
@@ -87,7 +120,13 @@ def test_facebook_reply_is_a_comment_on_the_comment():
 
 @responses.activate
 def test_facebook_permission_error_on_reply():
-    replay.add(responses, "POST", "https://graph.facebook.com/v21.0/1/comments", "facebook/sns-python-facebook/testdata__error.json", status=400)
+    replay.add(
+        responses,
+        "POST",
+        "https://graph.facebook.com/v21.0/1/comments",
+        "facebook/sns-python-facebook/testdata__error.json",
+        status=400,
+    )
     with pytest.raises(AuthenticationError):
         connector("facebook", access_token="t").reply(ReplyTarget(external_id="1"), "Hello!")
 

@@ -27,8 +27,11 @@ def test_priority_maps_to_helpdesk_levels_with_reasons():
     low = priority_score("nice weather", compound=0.4, intent="other")
     assert low[0] == "0" and low[2]["reasons"] == []
     angry = priority_score(
-        "URGENT: the app is down and I want a refund", compound=-0.9, intent="complaint",
-        influence=80, customer_value=250_000,
+        "URGENT: the app is down and I want a refund",
+        compound=-0.9,
+        intent="complaint",
+        influence=80,
+        customer_value=250_000,
     )
     assert angry[0] == "3" and angry[1] >= 70
     reasons = " ".join(angry[2]["reasons"])

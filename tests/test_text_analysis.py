@@ -19,8 +19,17 @@ def test_cleaning_removes_social_decoration():
 
 @pytest.mark.parametrize(
     "text, intent",
-    [("", "other"), ("🔥🔥🔥", "other"), ("@acme", "other"), ("#AcmeLive", "other"), ("https://x.co/a", "other"),
-     ("!!", "other"), ("@AcmeStore 🙏", "praise"), ("❤️", "praise"), ("😡😡", "complaint")],
+    [
+        ("", "other"),
+        ("🔥🔥🔥", "other"),
+        ("@acme", "other"),
+        ("#AcmeLive", "other"),
+        ("https://x.co/a", "other"),
+        ("!!", "other"),
+        ("@AcmeStore 🙏", "praise"),
+        ("❤️", "praise"),
+        ("😡😡", "complaint"),
+    ],
 )
 def test_no_language_content_is_undetermined_without_errors(text, intent):
     result = detect_language(text, COMPANY)
@@ -32,8 +41,12 @@ def test_no_language_content_is_undetermined_without_errors(text, intent):
 
 
 def test_detection_is_seeded_and_deterministic():
-    texts = ["ngl this is kinda amazing", "Bin total begeistert von dem Service", "Que produto incrível",
-             "Arnaque totale, ne commandez pas ici !!!"]
+    texts = [
+        "ngl this is kinda amazing",
+        "Bin total begeistert von dem Service",
+        "Que produto incrível",
+        "Arnaque totale, ne commandez pas ici !!!",
+    ]
     first = [detect_language(t, COMPANY) for t in texts]
     for _ in range(5):
         assert [detect_language(t, COMPANY) for t in texts] == first
@@ -126,6 +139,7 @@ def test_platform_language_used_when_detection_is_unsure():
 @pytest.mark.skipif(not os.path.isdir(EVAL), reason="shared evaluation data not present")
 def test_quality_gates_on_labelled_data():
     """Floors far below the measured figures (README): a regression, not noise, trips them."""
+
     def lines(path):
         with open(path, encoding="utf-8") as handle:
             return [line.rstrip("\n") for line in handle if line.strip()]
@@ -136,7 +150,14 @@ def test_quality_gates_on_labelled_data():
             total += 1
             correct += detect_language(text, ["de", "es", "fr", "it", "nl", "pt", "pl", "sv", "da"]).code == code
     assert correct / total >= 0.9
-    rows = [line.split("\t", 2) for line in lines(os.path.join(EVAL, "sentiment", "vader_tweets_groundtruth.id_mod4_eq1.tsv"))]
-    agree = sum((float(gold) > 0) == (score_sentiment(text, "en").compound > 0) for _id, gold, text in rows if abs(float(gold)) > 1)
+    rows = [
+        line.split("\t", 2)
+        for line in lines(os.path.join(EVAL, "sentiment", "vader_tweets_groundtruth.id_mod4_eq1.tsv"))
+    ]
+    agree = sum(
+        (float(gold) > 0) == (score_sentiment(text, "en").compound > 0)
+        for _id, gold, text in rows
+        if abs(float(gold)) > 1
+    )
     strong = sum(abs(float(gold)) > 1 for _id, gold, _text in rows)
     assert agree / strong >= 0.85

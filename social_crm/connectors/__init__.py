@@ -51,8 +51,8 @@ def get_connector(platform, settings=None, http=None):
 
 __all__ = [
     "CONNECTORS",
-    "Author",
     "AuthenticationError",
+    "Author",
     "BaseConnector",
     "ConfigurationError",
     "ConnectorError",

@@ -22,9 +22,21 @@ import sys
 
 from . import CONNECTORS, ConnectorError, Query, get_connector
 
+
+def _out(line, stream=None):
+    (stream or sys.stdout).write(f"{line}\n")
+
+
 SETTING_NAMES = (
-    "access_token", "api_key", "base_url", "username", "password",
-    "client_id", "client_secret", "account_ref", "api_version",
+    "access_token",
+    "api_key",
+    "base_url",
+    "username",
+    "password",
+    "client_id",
+    "client_secret",
+    "account_ref",
+    "api_version",
 )
 
 
@@ -56,10 +68,10 @@ def _replay(connector, path, with_raw):
         try:
             mentions = connector.parse(payload)
         except (ConnectorError, ValueError) as err:
-            print(f"skipped an unreadable payload: {err}", file=sys.stderr)
+            _out(f"skipped an unreadable payload: {err}", sys.stderr)
             continue
         for mention in mentions:
-            print(mention.to_json(with_raw=with_raw))
+            _out(mention.to_json(with_raw=with_raw))
             count += 1
     return count
 
@@ -69,12 +81,12 @@ def _pull(connector, query, cursor, pages, with_raw):
     for _number in range(pages):
         page = connector.fetch_page(query, cursor)
         for mention in page.mentions:
-            print(mention.to_json(with_raw=with_raw))
+            _out(mention.to_json(with_raw=with_raw))
         count += len(page.mentions)
         cursor = page.cursor
         if page.done:
             break
-    print(json.dumps({"cursor": cursor}), file=sys.stderr)
+    _out(json.dumps({"cursor": cursor}), sys.stderr)
     return count
 
 
@@ -99,7 +111,7 @@ def main(argv=None):
 
     if args.command == "platforms":
         for code, cls in sorted(CONNECTORS.items()):
-            print(f"{code:12} {cls.label:20} modes: {', '.join(cls.modes)}")
+            _out(f"{code:12} {cls.label:20} modes: {', '.join(cls.modes)}")
         return 0
 
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
@@ -117,9 +129,9 @@ def main(argv=None):
             )
             count = _pull(connector, query, json.loads(args.cursor), max(1, args.pages), args.raw)
     except ConnectorError as err:
-        print(f"error: {type(err).__name__}: {err}", file=sys.stderr)
+        _out(f"error: {type(err).__name__}: {err}", sys.stderr)
         return 2
-    print(f"{count} mention(s)", file=sys.stderr)
+    _out(f"{count} mention(s)", sys.stderr)
     return 0
 
 

@@ -48,11 +48,7 @@ class Query:
     @property
     def terms(self):
         """Every watched term, with hashtags and handles in platform form."""
-        return (
-            list(self.keywords)
-            + [f"#{tag}" for tag in self.hashtags]
-            + [f"@{handle}" for handle in self.handles]
-        )
+        return list(self.keywords) + [f"#{tag}" for tag in self.hashtags] + [f"@{handle}" for handle in self.handles]
 
     def search_string(self, separator=" OR "):
         parts = [f'"{term}"' if " " in term else term for term in self.terms]
@@ -186,7 +182,7 @@ class BaseConnector:
 
     def platform_error(self, response):
         """Hook: return an exception for platform-specific error bodies."""
-        return None
+        return
 
     def reply(self, target, text):
         """Post ``text`` as a public reply to ``target`` (a ``ReplyTarget``);
@@ -215,9 +211,7 @@ class BaseConnector:
     def check(self, query):
         missing = [name for name in self.required_settings if not self.setting(name)]
         if missing:
-            raise ConfigurationError(
-                f"{self.label or self.platform}: missing setting(s) {', '.join(missing)}"
-            )
+            raise ConfigurationError(f"{self.label or self.platform}: missing setting(s) {', '.join(missing)}")
         if query.mode not in self.modes:
             raise ConfigurationError(
                 f"{self.label or self.platform} cannot listen in mode {query.mode!r}; "
@@ -227,6 +221,7 @@ class BaseConnector:
             raise ConfigurationError(
                 f"{self.label or self.platform}: a search stream needs keywords, hashtags or handles"
             )
+        return True
 
     def position(self, mention):
         if self.cursor_kind == "id":
@@ -261,9 +256,7 @@ class BaseConnector:
             try:
                 mention = parse_one(item)
             except (KeyError, TypeError, ValueError, AttributeError) as err:
-                _logger.warning(
-                    "%s: skipped a malformed item (%s: %s)", self.platform, type(err).__name__, err
-                )
+                _logger.warning("%s: skipped a malformed item (%s: %s)", self.platform, type(err).__name__, err)
                 continue
             if mention is not None:
                 mentions.append(mention)

@@ -62,9 +62,7 @@ class BlueskyConnector(BaseConnector):
                 params["since"] = self.since_datetime(since).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
             if page_token:
                 params["cursor"] = page_token
-            payload = self.http.get_json(
-                f"{base}/app.bsky.feed.searchPosts", params=params, headers=headers
-            )
+            payload = self.http.get_json(f"{base}/app.bsky.feed.searchPosts", params=params, headers=headers)
         return self.parse(payload), payload.get("cursor")
 
     def parse(self, payload):
@@ -128,7 +126,11 @@ class BlueskyConnector(BaseConnector):
         }
         payload = self.http.post_json(
             f"{self._pds()}/com.atproto.repo.createRecord",
-            json={"repo": self._session_did or self.setting("username"), "collection": "app.bsky.feed.post", "record": record},
+            json={
+                "repo": self._session_did or self.setting("username"),
+                "collection": "app.bsky.feed.post",
+                "record": record,
+            },
             headers=headers,
         )
         handle = self.setting("username")

@@ -193,17 +193,14 @@ class HttpClient:
             if status in RETRY_STATUSES:
                 if attempt > self.max_retries:
                     raise TransientError(
-                        f"{method} {url} answered HTTP {status} after {attempt} attempts"
-                        f"{self._detail(response)}",
+                        f"{method} {url} answered HTTP {status} after {attempt} attempts{self._detail(response)}",
                         status=status,
                     )
                 self._backoff(attempt, f"HTTP {status} on {url}")
                 continue
             detail = self._detail(response)
             if status in (401, 403):
-                raise AuthenticationError(
-                    f"{url} refused the credentials (HTTP {status}){detail}", status=status
-                )
+                raise AuthenticationError(f"{url} refused the credentials (HTTP {status}){detail}", status=status)
             raise ConnectorError(f"{method} {url} answered HTTP {status}{detail}", status=status)
 
     # ----------------------------------------------------------------- helpers
@@ -249,8 +246,6 @@ class HttpClient:
         if wait <= 0:
             return
         if wait > self.max_wait:
-            raise RateLimitedError(
-                f"Quota of {url} is used up; it resets in {wait:.0f}s", retry_after=wait
-            )
+            raise RateLimitedError(f"Quota of {url} is used up; it resets in {wait:.0f}s", retry_after=wait)
         _logger.info("Quota used up: waiting %.1fs before calling %s", wait, url)
         self.sleep(wait)

@@ -33,6 +33,7 @@ class MastodonConnector(BaseConnector):
             raise ConfigurationError(f"Mastodon {query.mode} needs an access token (read scope)")
         if query.mode == "hashtag" and not query.hashtags:
             raise ConfigurationError("A Mastodon hashtag stream needs at least one hashtag")
+        return True
 
     def request_page(self, query, since, page_token):
         headers = {}
@@ -52,16 +53,12 @@ class MastodonConnector(BaseConnector):
             )
         elif query.mode == "mentions":
             params = [("types[]", "mention"), ("limit", self.page_size)]
-            response = self.http.request(
-                "GET", f"{self.base_url}/api/v1/notifications", params=params, headers=headers
-            )
+            response = self.http.request("GET", f"{self.base_url}/api/v1/notifications", params=params, headers=headers)
         else:
             params = {"q": query.search_string(" "), "type": "statuses", "limit": self.page_size}
             if since:
                 params["min_id"] = str(since)
-            response = self.http.request(
-                "GET", f"{self.base_url}/api/v2/search", params=params, headers=headers
-            )
+            response = self.http.request("GET", f"{self.base_url}/api/v2/search", params=params, headers=headers)
         payload = self.http.decode_json(response)
         next_link = (response.links.get("next") or {}).get("url")
         return self.parse(payload), next_link

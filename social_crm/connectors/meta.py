@@ -42,8 +42,12 @@ class GraphConnector(BaseConnector):
         if not payload.get("id"):
             raise ConnectorError(f"{self.label} did not return the new comment: {payload}")
         return self.mention(
-            external_id=payload["id"], text=text, url=target.url,
-            thread_id=target.thread_id or target.external_id, parent_id=target.external_id, raw=payload,
+            external_id=payload["id"],
+            text=text,
+            url=target.url,
+            thread_id=target.thread_id or target.external_id,
+            parent_id=target.external_id,
+            raw=payload,
         )
 
     def _url(self, path):
@@ -168,17 +172,14 @@ class InstagramConnector(GraphConnector):
             raise ConfigurationError("An Instagram hashtag stream needs a hashtag")
         if query.mode == "comments" and not query.target:
             raise ConfigurationError("An Instagram comments stream needs the media id")
+        return True
 
     def request_page(self, query, since, page_token):
         if query.mode == "comments":
-            payload, after = self._get(
-                f"{query.target}/comments", {"fields": self.COMMENT_FIELDS}, page_token
-            )
+            payload, after = self._get(f"{query.target}/comments", {"fields": self.COMMENT_FIELDS}, page_token)
         elif query.mode == "hashtag":
             user_id = self._account()
-            found, _after = self._get(
-                "ig_hashtag_search", {"user_id": user_id, "q": query.hashtags[0]}
-            )
+            found, _after = self._get("ig_hashtag_search", {"user_id": user_id, "q": query.hashtags[0]})
             if not found.get("data"):
                 return [], None
             payload, after = self._get(
@@ -187,9 +188,7 @@ class InstagramConnector(GraphConnector):
                 page_token,
             )
         else:
-            payload, after = self._get(
-                f"{self._account()}/tags", {"fields": self.MEDIA_FIELDS}, page_token
-            )
+            payload, after = self._get(f"{self._account()}/tags", {"fields": self.MEDIA_FIELDS}, page_token)
         return self.parse(payload), after
 
     def parse(self, payload):

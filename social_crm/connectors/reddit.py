@@ -32,6 +32,7 @@ class RedditConnector(BaseConnector):
             raise ConfigurationError("A Reddit subreddit stream needs the subreddit name")
         if query.mode == "mentions" and not self.setting("access_token"):
             raise ConfigurationError("Reddit mentions need a user access token")
+        return True
 
     def _headers(self):
         if not self._token and self.setting("client_id") and self.setting("client_secret"):

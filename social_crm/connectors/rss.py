@@ -18,6 +18,7 @@ from .records import Page
 _logger = logging.getLogger(__name__)
 
 XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?encoding=[\"']([A-Za-z0-9._-]+)[\"'][^>]*\?>")
+ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8"
 EXPAT_ENCODINGS = {"utf-8", "utf8", "utf-16", "utf16", "iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}
 
 
@@ -104,6 +105,7 @@ class RssConnector(BaseConnector):
         super().check(query)
         if not query.target.startswith(("http://", "https://")):
             raise ConfigurationError("An RSS stream needs the feed URL (http:// or https://)")
+        return True
 
     def fetch_page(self, query, cursor=None):
         cursor = dict(cursor or {})
@@ -115,7 +117,7 @@ class RssConnector(BaseConnector):
         return Page(page.mentions, dict(page.cursor, **self._new_validators), page.done)
 
     def request_page(self, query, since, page_token):
-        headers = {"Accept": "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8"}
+        headers = {"Accept": ACCEPT}
         validators = getattr(self, "_validators", {})
         if validators.get("etag"):
             headers["If-None-Match"] = validators["etag"]
@@ -229,8 +231,10 @@ class RssConnector(BaseConnector):
                 url=item.get("url") or "",
                 posted_at=parse_datetime(item.get("date_published") or item.get("date_modified")),
                 author=author(
-                    handle=first.get("name"), name=first.get("name"),
-                    external_id=first.get("url") or first.get("name") or "", url=first.get("url") or "",
+                    handle=first.get("name"),
+                    name=first.get("name"),
+                    external_id=first.get("url") or first.get("name") or "",
+                    url=first.get("url") or "",
                 ),
                 raw=json.loads(json.dumps(item)),
             )

@@ -27,9 +27,7 @@ class XConnector(BaseConnector):
         text = query.search_string()
         text = f"({text}) -is:retweet" if text else "-is:retweet"
         if len(text) > MAX_QUERY_LENGTH:
-            raise ConfigurationError(
-                f"X search query is {len(text)} characters; X accepts {MAX_QUERY_LENGTH}"
-            )
+            raise ConfigurationError(f"X search query is {len(text)} characters; X accepts {MAX_QUERY_LENGTH}")
         return text
 
     def request_page(self, query, since, page_token):

@@ -1,3 +1,4 @@
+import textwrap
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -16,15 +17,15 @@ class CrmLead(models.Model):
         "social.crm.author", compute="_compute_social_context", string="Social identities"
     )
     social_influence = fields.Integer(compute="_compute_social_context", string="Influence")
-    social_sentiment_avg = fields.Float(
-        compute="_compute_social_context", string="Sentiment (30 days)", digits=(3, 2)
-    )
+    social_sentiment_avg = fields.Float(compute="_compute_social_context", string="Sentiment (30 days)", digits=(3, 2))
     social_sentiment_trend = fields.Char(compute="_compute_social_context", string="Sentiment trend")
     social_recent_mention_ids = fields.Many2many(
         "social.crm.mention", compute="_compute_social_context", string="Recent mentions"
     )
     social_advocate_id = fields.Many2one(
-        "social.crm.advocate", "Referred by advocate", index=True,
+        "social.crm.advocate",
+        "Referred by advocate",
+        index=True,
         help="The advocate earns the program's referral points when this lead is won.",
     )
 
@@ -70,10 +71,16 @@ class CrmLead(models.Model):
         if not before_count:
             return self.env._("%(avg)+.2f over %(count)s mention(s), no earlier data", avg=recent, count=recent_count)
         delta = recent - before
-        word = (self.env._("improving") if delta > 0.1 else self.env._("worsening") if delta < -0.1
-                else self.env._("stable"))
-        return self.env._("%(word)s: %(avg)+.2f vs %(before)+.2f the 60 days before",
-                          word=word, avg=recent, before=before)
+        word = (
+            self.env._("improving")
+            if delta > 0.1
+            else self.env._("worsening")
+            if delta < -0.1
+            else self.env._("stable")
+        )
+        return self.env._(
+            "%(word)s: %(avg)+.2f vs %(before)+.2f the 60 days before", word=word, avg=recent, before=before
+        )
 
     @api.model
     def _social_create_from_mention(self, mention, rule):
@@ -81,8 +88,12 @@ class CrmLead(models.Model):
         who = mention.author_name or mention.author_handle or self.env._("Social contact")
         platform = dict(mention._fields["platform"].selection).get(mention.platform)
         vals = {
-            "name": self.env._("%(who)s on %(platform)s: %(text)s", who=who, platform=platform,
-                               text=(mention.text or mention.title or "")[:60].replace("\n", " ")),
+            "name": self.env._(
+                "%(who)s on %(platform)s: %(text)s",
+                who=who,
+                platform=platform,
+                text=textwrap.shorten(mention.text or mention.title or "", 70, placeholder=" …"),
+            ),
             "partner_id": mention.partner_id.id or False,
             "contact_name": False if mention.partner_id else who,
             "description": mention._social_html(),
@@ -93,8 +104,7 @@ class CrmLead(models.Model):
         team = rule.crm_team_id or company.social_crm_crm_team_id
         if team:
             vals["team_id"] = team.id
-        if rule.user_id:
-            vals["user_id"] = rule.user_id.id
+        vals["user_id"] = rule.user_id.id or False  # never the cron's own user
         return self.create(vals)
 
     def _social_log_mention(self, mention):

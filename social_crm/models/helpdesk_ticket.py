@@ -1,4 +1,5 @@
 import logging
+import textwrap
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -30,8 +31,11 @@ class HelpdeskTicket(models.Model):
     social_first_response_at = fields.Datetime("First answer", readonly=True, copy=False)
     social_escalation_level = fields.Integer("Escalations", readonly=True, copy=False)
     social_first_response_hours = fields.Float(
-        "First response (hours)", compute="_compute_social_first_response_hours", store=True,
-        aggregator="avg", digits=(16, 2),
+        "First response (hours)",
+        compute="_compute_social_first_response_hours",
+        store=True,
+        aggregator="avg",
+        digits=(16, 2),
     )
     social_sla_status = fields.Selection(
         [("answered", "Answered"), ("on_time", "On time"), ("overdue", "Overdue")],
@@ -71,8 +75,10 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Reply on %(platform)s", platform=dict(
-                self._fields["social_platform"].selection).get(self.social_platform, "")),
+            "name": self.env._(
+                "Reply on %(platform)s",
+                platform=dict(self._fields["social_platform"].selection).get(self.social_platform, ""),
+            ),
             "res_model": "social.crm.reply",
             "view_mode": "form",
             "target": "new",
@@ -104,9 +110,9 @@ class HelpdeskTicket(models.Model):
             company = mention.company_id
             team = rule.helpdesk_team_id or company.social_crm_helpdesk_team_id
             who = mention.author_name or mention.author_handle or self.env._("Someone")
-            title = (mention.title or mention.text or "").replace("\n", " ").strip()
+            title = textwrap.shorten(mention.title or mention.text or "", 80, placeholder=" …")
             vals = {
-                "name": f"{who}: {title[:80]}" if title else who,
+                "name": f"{who}: {title}" if title else who,
                 "description": mention._social_html(),
                 "partner_id": mention.partner_id.id or False,
                 "partner_name": mention.partner_id.name or who,
@@ -121,8 +127,8 @@ class HelpdeskTicket(models.Model):
             }
             if team:
                 vals["team_id"] = team.id
-            if rule.user_id:
-                vals["user_id"] = rule.user_id.id
+            # assigned by the rule, or left for the team: never to the cron's own user
+            vals["user_id"] = rule.user_id.id or False
             vals_list.append(vals)
         # created by the cron: no "ticket created" log line nor creation tracking
         tickets = self.with_context(mail_create_nolog=True, mail_notrack=True, mail_create_nosubscribe=True).create(
@@ -134,7 +140,9 @@ class HelpdeskTicket(models.Model):
     def _social_set_deadline(self, start=None):
         for ticket in self:
             hours = ticket.company_id._social_crm_sla_hours(ticket.priority)
-            ticket.social_response_deadline = (start or ticket.create_date or fields.Datetime.now()) + timedelta(hours=hours)
+            ticket.social_response_deadline = (start or ticket.create_date or fields.Datetime.now()) + timedelta(
+                hours=hours
+            )
 
     def _social_log_mentions(self, mentions_by_ticket):
         """New messages of known conversations: one note per ticket, logged in
@@ -178,7 +186,8 @@ class HelpdeskTicket(models.Model):
         self._social_set_deadline(start=fields.Datetime.now())
         note = self.env._(
             "Social ticket unanswered past its deadline: priority raised from %(old)s to %(new)s.",
-            old=PRIORITY_LABELS[old], new=PRIORITY_LABELS[new],
+            old=PRIORITY_LABELS[old],
+            new=PRIORITY_LABELS[new],
         )
         self.message_post(body=note, message_type="comment", subtype_xmlid="mail.mt_note")
         if leader:

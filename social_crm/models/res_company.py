@@ -25,9 +25,7 @@ class ResCompany(models.Model):
     social_crm_sla_hours_high = fields.Float("High priority: answer within (hours)", default=4.0)
     social_crm_sla_hours_medium = fields.Float("Medium priority: answer within (hours)", default=8.0)
     social_crm_sla_hours_low = fields.Float("Low priority: answer within (hours)", default=24.0)
-    social_crm_helpdesk_team_id = fields.Many2one(
-        "helpdesk.ticket.team", "Default helpdesk team for social tickets"
-    )
+    social_crm_helpdesk_team_id = fields.Many2one("helpdesk.ticket.team", "Default helpdesk team for social tickets")
     social_crm_crm_team_id = fields.Many2one("crm.team", "Default sales team for social leads")
 
     def _social_crm_language_codes(self):

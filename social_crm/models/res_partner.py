@@ -7,7 +7,8 @@ class ResPartner(models.Model):
     social_author_ids = fields.One2many("social.crm.author", "partner_id", string="Social Identities")
     social_mention_count = fields.Integer(compute="_compute_social_mention_count")
     social_influence = fields.Integer(
-        "Social influence", compute="_compute_social_influence",
+        "Social influence",
+        compute="_compute_social_influence",
         help="Highest influence (0-100) of the contact's social identities.",
     )
 
@@ -17,9 +18,7 @@ class ResPartner(models.Model):
 
     def _compute_social_mention_count(self):
         counts = dict(
-            self.env["social.crm.mention"]._read_group(
-                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
-            )
+            self.env["social.crm.mention"]._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
         )
         for partner in self:
             partner.social_mention_count = counts.get(partner, 0)

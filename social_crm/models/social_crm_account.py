@@ -26,9 +26,7 @@ class SocialCrmAccount(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
     platform = fields.Selection(PLATFORMS, required=True, default="rss", tracking=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
-    )
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
     # Connection settings. Not secret: where to connect and as whom.
     base_url = fields.Char(
         "Instance / Server URL",
@@ -67,9 +65,7 @@ class SocialCrmAccount(models.Model):
     last_pull_at = fields.Datetime(readonly=True, copy=False)
     last_success_at = fields.Datetime(readonly=True, copy=False)
     last_error = fields.Text(readonly=True, copy=False)
-    error_count = fields.Integer(
-        readonly=True, copy=False, help="Consecutive failed pulls; reset by a successful one."
-    )
+    error_count = fields.Integer(readonly=True, copy=False, help="Consecutive failed pulls; reset by a successful one.")
     api_calls = fields.Integer("API calls (total)", readonly=True, copy=False)
     stream_ids = fields.One2many("social.crm.stream", "account_id", string="Streams")
     stream_count = fields.Integer(compute="_compute_counts")
@@ -86,9 +82,7 @@ class SocialCrmAccount(models.Model):
             ._read_group([("account_id", "in", self.ids)], ["account_id"], ["__count"])
         )
         mentions = dict(
-            self.env["social.crm.mention"]._read_group(
-                [("account_id", "in", self.ids)], ["account_id"], ["__count"]
-            )
+            self.env["social.crm.mention"]._read_group([("account_id", "in", self.ids)], ["account_id"], ["__count"])
         )
         for account in self:
             account.stream_count = streams.get(account, 0)
@@ -107,9 +101,7 @@ class SocialCrmAccount(models.Model):
             "tag": "display_notification",
             "params": {
                 "type": "danger" if "error" in self.mapped("state") else "success",
-                "message": "\n".join(
-                    f"{a.name}: {a.last_error or self.env._('pulled')}" for a in self
-                ),
+                "message": "\n".join(f"{a.name}: {a.last_error or self.env._('pulled')}" for a in self),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }

@@ -7,7 +7,10 @@ from odoo import api, fields, models
 from ..text_analysis import clean_for_detection
 from .social_crm_advocacy_program import BEHAVIOURS
 
-REVIEW = re.compile(r"(?<!\w)(review|reviewed|rated|stars?|★|⭐|recommend|recommended|empfehle|recomiendo|recomendo|consiglio)(?!\w)", re.IGNORECASE)
+REVIEW = re.compile(
+    r"(?<!\w)(review|reviewed|rated|stars?|★|⭐|recommend|recommended|empfehle|recomiendo|recomendo|consiglio)(?!\w)",
+    re.IGNORECASE,
+)
 NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -31,9 +34,15 @@ class SocialCrmAdvocacyActivity(models.Model):
     points = fields.Integer("Points given", help="After the anti-farming limits.")
     base_points = fields.Integer("Points of the rule")
     state = fields.Selection(
-        [("awarded", "Awarded"), ("capped", "Daily limit reached"), ("duplicate", "Duplicate"),
-         ("rejected", "Not eligible")],
-        default="awarded", required=True, index=True,
+        [
+            ("awarded", "Awarded"),
+            ("capped", "Daily limit reached"),
+            ("duplicate", "Duplicate"),
+            ("rejected", "Not eligible"),
+        ],
+        default="awarded",
+        required=True,
+        index=True,
     )
     note = fields.Char()
     date = fields.Datetime(default=fields.Datetime.now, required=True, index=True)
@@ -68,11 +77,14 @@ class SocialCrmAdvocacyActivity(models.Model):
             behaviours = mention._advocacy_behaviours()
             if not behaviours:
                 continue
-            for program in programs.filtered(lambda p: p.company_id == mention.company_id):
-                advocate = program.advocate_ids.filtered(lambda a: a.partner_id == mention.partner_id)[:1]
+            partner, company = mention.partner_id, mention.company_id
+            for program in programs.filtered(lambda p, company=company: p.company_id == company):
+                advocate = program.advocate_ids.filtered(lambda a, partner=partner: a.partner_id == partner)[:1]
                 if not advocate and program.auto_enroll:
-                    advocate = self.env["social.crm.advocate"].sudo().create(
-                        {"program_id": program.id, "partner_id": mention.partner_id.id}
+                    advocate = (
+                        self.env["social.crm.advocate"]
+                        .sudo()
+                        .create({"program_id": program.id, "partner_id": mention.partner_id.id})
                     )
                 if not advocate:
                     continue
@@ -97,18 +109,30 @@ class SocialCrmAdvocacyActivity(models.Model):
         fingerprint = text_fingerprint(mention.text) if mention else False
         followers = (mention.author_followers or mention.author_id.followers_count) if mention else None
         if mention and program.min_followers and (followers or 0) < program.min_followers:
-            points, state, note = 0, "rejected", self.env._("Account has fewer than %s followers", program.min_followers)
-        elif fingerprint and program.duplicate_window_days and self.sudo().search_count([
-            ("advocate_id", "=", advocate.id), ("fingerprint", "=", fingerprint),
-            ("mention_id", "!=", mention.id),  # one post may show several behaviours
-            ("date", ">=", now - timedelta(days=program.duplicate_window_days)),
-        ]):
+            points, state, note = (
+                0,
+                "rejected",
+                self.env._("Account has fewer than %s followers", program.min_followers),
+            )
+        elif (
+            fingerprint
+            and program.duplicate_window_days
+            and self.sudo().search_count(
+                [
+                    ("advocate_id", "=", advocate.id),
+                    ("fingerprint", "=", fingerprint),
+                    ("mention_id", "!=", mention.id),  # one post may show several behaviours
+                    ("date", ">=", now - timedelta(days=program.duplicate_window_days)),
+                ]
+            )
+        ):
             points, state, note = 0, "duplicate", self.env._("Same text already counted")
         elif mention and program.max_points_per_day:  # a won referral is verified value: no daily cap
             day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
             [[given]] = self.sudo()._read_group(
                 [("advocate_id", "=", advocate.id), ("source", "=", "auto"), ("date", ">=", day_start)],
-                [], ["points:sum"],
+                [],
+                ["points:sum"],
             )
             room = max(0, program.max_points_per_day - (given or 0))
             if points > room:

@@ -36,18 +36,21 @@ class SocialCrmAdvocacyProgram(models.Model):
         "Points per day (max)", default=50, help="Per advocate; 0: no limit. Points above it are not given."
     )
     duplicate_window_days = fields.Integer(
-        "Duplicate window (days)", default=7,
+        "Duplicate window (days)",
+        default=7,
         help="The same text posted again (on any network) within this many days earns nothing.",
     )
     min_followers = fields.Integer(
         "Minimum followers", help="Mentions from accounts with fewer followers earn nothing (0: no floor)."
     )
     approval_threshold = fields.Integer(
-        "Approval above (points)", default=500,
+        "Approval above (points)",
+        default=500,
         help="Redemptions of rewards costing more than this need a manager's approval.",
     )
     candidate_min_mentions = fields.Integer(
-        "Suggest after (positive mentions)", default=2,
+        "Suggest after (positive mentions)",
+        default=2,
         help="Contacts with at least this many positive mentions in 90 days are suggested as candidates.",
     )
     advocate_count = fields.Integer(compute="_compute_counts")

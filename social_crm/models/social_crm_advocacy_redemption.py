@@ -13,14 +13,18 @@ class SocialCrmAdvocacyRedemption(models.Model):
     advocate_id = fields.Many2one("social.crm.advocate", required=True, ondelete="cascade", index=True)
     program_id = fields.Many2one(related="advocate_id.program_id", store=True)
     partner_id = fields.Many2one(related="advocate_id.partner_id", store=True)
-    reward_id = fields.Many2one(
-        "social.crm.advocacy.reward", required=True, domain="[('program_id', '=', program_id)]"
-    )
+    reward_id = fields.Many2one("social.crm.advocacy.reward", required=True, domain="[('program_id', '=', program_id)]")
     points = fields.Integer(readonly=True)
     state = fields.Selection(
-        [("requested", "Waiting for approval"), ("approved", "Approved"), ("delivered", "Delivered"),
-         ("cancelled", "Cancelled")],
-        default="requested", required=True, tracking=True,
+        [
+            ("requested", "Waiting for approval"),
+            ("approved", "Approved"),
+            ("delivered", "Delivered"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="requested",
+        required=True,
+        tracking=True,
     )
     note = fields.Text()
 
@@ -32,11 +36,15 @@ class SocialCrmAdvocacyRedemption(models.Model):
             if reward.program_id != advocate.program_id:
                 raise ValidationError(self.env._("The reward belongs to another program."))
             if advocate.current_points < reward.points_cost:
-                raise UserError(self.env._(
-                    "%(who)s has %(have)s points; %(reward)s costs %(cost)s.",
-                    who=advocate.partner_id.name, have=advocate.current_points,
-                    reward=reward.name, cost=reward.points_cost,
-                ))
+                raise UserError(
+                    self.env._(
+                        "%(who)s has %(have)s points; %(reward)s costs %(cost)s.",
+                        who=advocate.partner_id.name,
+                        have=advocate.current_points,
+                        reward=reward.name,
+                        cost=reward.points_cost,
+                    )
+                )
             if reward.stock == 0:
                 raise UserError(self.env._("%s is out of stock.", reward.name))
             vals["points"] = reward.points_cost

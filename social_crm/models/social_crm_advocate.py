@@ -17,12 +17,13 @@ class SocialCrmAdvocate(models.Model):
     active = fields.Boolean(default=True)
     color = fields.Integer()
     stage_id = fields.Many2one(
-        "social.crm.advocacy.stage", tracking=True, index=True, group_expand="_read_group_stage_ids",
+        "social.crm.advocacy.stage",
+        tracking=True,
+        index=True,
+        group_expand="_read_group_stage_ids",
         default=lambda self: self.env["social.crm.advocacy.stage"].search([], limit=1),
     )
-    advocacy_activity_ids = fields.One2many(
-        "social.crm.advocacy.activity", "advocate_id", string="Advocacy activities"
-    )
+    advocacy_activity_ids = fields.One2many("social.crm.advocacy.activity", "advocate_id", string="Advocacy activities")
     redemption_ids = fields.One2many("social.crm.advocacy.redemption", "advocate_id", string="Redemptions")
     lifetime_points = fields.Integer(compute="_compute_points", store=True, aggregator="sum")
     redeemed_points = fields.Integer(compute="_compute_points", store=True)
@@ -40,13 +41,16 @@ class SocialCrmAdvocate(models.Model):
     def _read_group_stage_ids(self, stages, domain):
         return stages.search([])
 
-    @api.depends("advocacy_activity_ids.points", "advocacy_activity_ids.date",
-                 "redemption_ids.points", "redemption_ids.state")
+    @api.depends(
+        "advocacy_activity_ids.points", "advocacy_activity_ids.date", "redemption_ids.points", "redemption_ids.state"
+    )
     def _compute_points(self):
         for advocate in self:
             earned = sum(advocate.advocacy_activity_ids.mapped("points"))
             spent = sum(
-                advocate.redemption_ids.filtered(lambda r: r.state in ("requested", "approved", "delivered")).mapped("points")
+                advocate.redemption_ids.filtered(lambda r: r.state in ("requested", "approved", "delivered")).mapped(
+                    "points"
+                )
             )
             dates = advocate.advocacy_activity_ids.filtered("points").mapped("date")
             advocate.lifetime_points = earned
@@ -57,16 +61,23 @@ class SocialCrmAdvocate(models.Model):
     @api.depends("lifetime_points", "program_id.tier_ids.min_points")
     def _compute_tier(self):
         for advocate in self:
-            tiers = advocate.program_id.tier_ids.filtered(lambda t: t.min_points <= advocate.lifetime_points)
+            points = advocate.lifetime_points
+            tiers = advocate.program_id.tier_ids.filtered(lambda t, points=points: t.min_points <= points)
             advocate.tier_id = tiers.sorted("min_points")[-1:] if tiers else False
 
     def _compute_positive_mentions(self):
         since = fields.Datetime.subtract(fields.Datetime.now(), days=90)
         counts = dict(
             self.env["social.crm.mention"]._read_group(
-                [("partner_id", "in", self.partner_id.ids), ("posted_at", ">=", since),
-                 "|", ("intent", "=", "praise"), ("sentiment_label", "=", "positive")],
-                ["partner_id"], ["__count"],
+                [
+                    ("partner_id", "in", self.partner_id.ids),
+                    ("posted_at", ">=", since),
+                    "|",
+                    ("intent", "=", "praise"),
+                    ("sentiment_label", "=", "positive"),
+                ],
+                ["partner_id"],
+                ["__count"],
             )
         )
         for advocate in self:
@@ -76,9 +87,13 @@ class SocialCrmAdvocate(models.Model):
         """Move forward to the furthest stage whose threshold is reached."""
         stages = self.env["social.crm.advocacy.stage"].search([("auto_from_points", ">", 0)])
         for advocate in self:
-            reached = stages.filtered(lambda s: s.auto_from_points <= advocate.lifetime_points)
+            points = advocate.lifetime_points
+            reached = stages.filtered(lambda s, points=points: s.auto_from_points <= points)
             target = reached.sorted(lambda s: (s.sequence, s.id))[-1:] if reached else False
-            if target and (not advocate.stage_id or (target.sequence, target.id) > (advocate.stage_id.sequence, advocate.stage_id.id)):
+            if target and (
+                not advocate.stage_id
+                or (target.sequence, target.id) > (advocate.stage_id.sequence, advocate.stage_id.id)
+            ):
                 advocate.stage_id = target
 
     def action_view_mentions(self):

@@ -29,9 +29,7 @@ class SocialCrmAuthor(models.Model):
     _rec_names_search = ["handle", "name"]
 
     platform = fields.Selection(PLATFORMS, required=True, index=True)
-    external_key = fields.Char(
-        required=True, index=True, help="The platform's stable id of the author (lowercase)."
-    )
+    external_key = fields.Char(required=True, index=True, help="The platform's stable id of the author (lowercase).")
     handle = fields.Char(index="trigram")
     name = fields.Char(index="trigram")
     profile_url = fields.Char("Profile URL")
@@ -94,15 +92,13 @@ class SocialCrmAuthor(models.Model):
         labels = {"reach": "reach", "engagement": "engagement", "verified": "verified", "activity": "activity"}
         for author in self:
             parts = (author.influence_breakdown or {}).get("components") or {}
-            author.influence_explanation = " + ".join(
-                f"{labels.get(name, name)} {value:g}" for name, value in parts.items() if value
-            ) or "-"
+            author.influence_explanation = (
+                " + ".join(f"{labels.get(name, name)} {value:g}" for name, value in parts.items() if value) or "-"
+            )
 
     def _compute_mention_count(self):
         counts = dict(
-            self.env["social.crm.mention"]._read_group(
-                [("author_id", "in", self.ids)], ["author_id"], ["__count"]
-            )
+            self.env["social.crm.mention"]._read_group([("author_id", "in", self.ids)], ["author_id"], ["__count"])
         )
         for author in self:
             author.mention_count = counts.get(author, 0)
@@ -141,14 +137,21 @@ class SocialCrmAuthor(models.Model):
             partner, method, evidence = author._match_partner()
             vals = {}
             if partner:
-                vals = {"partner_id": partner.id, "review_state": "matched", "match_method": method,
-                        "match_evidence": evidence}
+                vals = {
+                    "partner_id": partner.id,
+                    "review_state": "matched",
+                    "match_method": method,
+                    "match_evidence": evidence,
+                }
             else:
                 company = author.company_id or author.mention_ids[:1].company_id or self.env.company
                 policy = company.social_crm_identity_policy
                 if policy == "create":
-                    vals = {"partner_id": author._create_partner().id, "review_state": "created",
-                            "match_method": "created"}
+                    vals = {
+                        "partner_id": author._create_partner().id,
+                        "review_state": "created",
+                        "match_method": "created",
+                    }
                 elif policy == "review":
                     vals = {"review_state": "to_review"}
             if vals:
@@ -164,7 +167,9 @@ class SocialCrmAuthor(models.Model):
             partner = Partner.search([("email_normalized", "in", list(emails))], limit=1)
             if partner:
                 return partner, "email", partner.email_normalized
-        urls = {normalize_url(u) for u in URL.findall(text)} | ({normalize_url(self.website)} if self.website else set())
+        urls = {normalize_url(u) for u in URL.findall(text)} | (
+            {normalize_url(self.website)} if self.website else set()
+        )
         urls.discard("")
         for url in sorted(urls):
             domain = url.split("/")[0]
@@ -181,14 +186,21 @@ class SocialCrmAuthor(models.Model):
 
     def _create_partner(self):
         self.ensure_one()
-        return self.env["res.partner"].sudo().create(
-            {
-                "name": self.name or self.handle or self.external_key,
-                "website": self.website or self.profile_url or False,
-                "comment": self.env._("Created from the %(platform)s identity %(who)s",
-                                      platform=dict(PLATFORMS).get(self.platform), who=self.display_name),
-                "company_id": self.company_id.id or False,
-            }
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .create(
+                {
+                    "name": self.name or self.handle or self.external_key,
+                    "website": self.website or self.profile_url or False,
+                    "comment": self.env._(
+                        "Created from the %(platform)s identity %(who)s",
+                        platform=dict(PLATFORMS).get(self.platform),
+                        who=self.display_name,
+                    ),
+                    "company_id": self.company_id.id or False,
+                }
+            )
         )
 
     def _update_influence(self):

@@ -44,9 +44,7 @@ class SocialCrmMention(models.Model):
     author_handle = fields.Char(readonly=True)
     author_name = fields.Char(readonly=True)
     author_followers = fields.Integer("Followers", readonly=True)
-    partner_id = fields.Many2one(
-        related="author_id.partner_id", store=True, index=True, string="Contact"
-    )
+    partner_id = fields.Many2one(related="author_id.partner_id", store=True, index=True, string="Contact")
     # Conversation and engagement
     kind = fields.Selection(
         [("post", "Post"), ("reply", "Reply"), ("share", "Share / quote")], default="post", readonly=True
@@ -95,9 +93,7 @@ class SocialCrmMention(models.Model):
     analyzed_at = fields.Datetime(readonly=True)
     influence = fields.Integer(related="author_id.influence_score", string="Influence")
     # Routing
-    direction = fields.Selection(
-        [("in", "Received"), ("out", "Our reply")], default="in", required=True, index=True
-    )
+    direction = fields.Selection([("in", "Received"), ("out", "Our reply")], default="in", required=True, index=True)
     routing_rule_id = fields.Many2one("social.crm.routing.rule", readonly=True, ondelete="set null")
     routing_note = fields.Char(readonly=True)
     ticket_id = fields.Many2one("helpdesk.ticket", index=True, ondelete="set null")
@@ -200,16 +196,22 @@ class SocialCrmMention(models.Model):
                     )
                 )
         for chunk in split_every(1000, rows):
-            self.env.cr.execute(SQL(
-                """UPDATE social_crm_mention AS m
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE social_crm_mention AS m
                       SET language = v.language, language_confidence = v.confidence,
                           sentiment_label = v.label, sentiment_score = v.score, intent = v.intent,
                           intent_evidence = v.evidence, is_noise = v.noise, state = v.state,
                           analysis_version = %s, analyzed_at = %s, write_date = %s, write_uid = %s
                      FROM (VALUES %s) AS v(id, language, confidence, label, score, intent, evidence, noise, state)
                     WHERE m.id = v.id""",
-                ANALYZER_VERSION, now, now, self.env.uid, SQL(", ").join(chunk),
-            ))
+                    ANALYZER_VERSION,
+                    now,
+                    now,
+                    self.env.uid,
+                    SQL(", ").join(chunk),
+                )
+            )
         self.invalidate_recordset()
 
     def _route(self):
@@ -252,9 +254,9 @@ class SocialCrmMention(models.Model):
         parent_refs = [m.parent_ref for m in mentions if m.parent_ref]
         by_parent = {}
         if parent_refs:
-            for parent in self.search(
-                [("external_id", "in", parent_refs), ("ticket_id", "!=", False)]
-            ).filtered(lambda p: not p.ticket_id.closed):
+            for parent in self.search([("external_id", "in", parent_refs), ("ticket_id", "!=", False)]).filtered(
+                lambda p: not p.ticket_id.closed
+            ):
                 by_parent[(parent.platform, parent.external_id)] = parent.ticket_id
         joined = defaultdict(lambda: self.browse())  # existing ticket -> mentions
         new_groups = {}  # thread key -> mentions of a ticket to create
@@ -274,13 +276,25 @@ class SocialCrmMention(models.Model):
             firsts = [group[0] for group in new_groups.values()]
             created = Ticket._social_create_from_mentions(firsts, [rule_of[m] for m in firsts])
             for ticket, group in zip(created, new_groups.values(), strict=True):
-                group.write({"ticket_id": ticket.id, "state": "routed", "routing_note": ticket.display_name,
-                             "routing_rule_id": rule_of[group[0]].id})
+                group.write(
+                    {
+                        "ticket_id": ticket.id,
+                        "state": "routed",
+                        "routing_note": ticket.display_name,
+                        "routing_rule_id": rule_of[group[0]].id,
+                    }
+                )
                 if len(group) > 1:
                     to_log[ticket] = group[1:]
         for ticket, group in joined.items():
-            group.write({"ticket_id": ticket.id, "state": "routed", "routing_note": ticket.display_name,
-                         "routing_rule_id": rule_of[group[0]].id})
+            group.write(
+                {
+                    "ticket_id": ticket.id,
+                    "state": "routed",
+                    "routing_note": ticket.display_name,
+                    "routing_rule_id": rule_of[group[0]].id,
+                }
+            )
             to_log[ticket] = group
         Ticket._social_log_mentions(to_log)
 
@@ -295,8 +309,12 @@ class SocialCrmMention(models.Model):
             return 0.0
         if cache is not None and partner.id in cache:
             return cache[partner.id]
-        [[total]] = self.env["crm.lead"].sudo()._read_group(
-            [("partner_id", "child_of", partner.id), ("probability", ">", 0)], [], ["expected_revenue:sum"]
+        [[total]] = (
+            self.env["crm.lead"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "child_of", partner.id), ("probability", ">", 0)], [], ["expected_revenue:sum"]
+            )
         )
         if cache is not None:
             cache[partner.id] = total or 0.0
@@ -335,10 +353,17 @@ class SocialCrmMention(models.Model):
         self.ensure_one()
         platform = dict(self._fields["platform"].selection).get(self.platform, self.platform)
         who = self.author_name or self.author_handle or "?"
-        link = Markup('<a href="%s" target="_blank" rel="noopener">%s</a>') % (self.url, platform) if self.url else platform
+        link = (
+            Markup('<a href="%s" target="_blank" rel="noopener">%s</a>') % (self.url, platform)
+            if self.url
+            else platform
+        )
         body = Markup("<br/>").join((self.text or "").splitlines() or [""])
         return Markup("<blockquote>%s</blockquote><p>%s · %s · %s</p>") % (
-            body, who, link, fields.Datetime.to_string(self.posted_at) or ""
+            body,
+            who,
+            link,
+            fields.Datetime.to_string(self.posted_at) or "",
         )
 
     def _advocacy_behaviours(self):
@@ -356,9 +381,7 @@ class SocialCrmMention(models.Model):
         if self.kind == "share":
             behaviours.append("share")
         if self.kind == "reply" and self.parent_ref:
-            parent = self.search(
-                [("platform", "=", self.platform), ("external_id", "=", self.parent_ref)], limit=1
-            )
+            parent = self.search([("platform", "=", self.platform), ("external_id", "=", self.parent_ref)], limit=1)
             if parent.intent == "question" and parent.author_id and parent.author_id != self.author_id:
                 behaviours.append("answer")
         return behaviours
@@ -401,12 +424,8 @@ class SocialCrmMention(models.Model):
             fresh.pop(external_id, None)
         if not fresh:
             return self.browse()
-        authors = self.env["social.crm.author"].sudo()._find_or_create(
-            platform, [m.author for m in fresh.values()]
-        )
-        return self.create(
-            [self._prepare_vals(stream, m, authors.get(m.author.key)) for m in fresh.values()]
-        )
+        authors = self.env["social.crm.author"].sudo()._find_or_create(platform, [m.author for m in fresh.values()])
+        return self.create([self._prepare_vals(stream, m, authors.get(m.author.key)) for m in fresh.values()])
 
     @api.model
     def _prepare_vals(self, stream, mention, author):

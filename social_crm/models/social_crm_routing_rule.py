@@ -98,8 +98,6 @@ class SocialCrmRoutingRule(models.Model):
 
     def action_preview(self):
         """Dry run: what these rules would have done with recent mentions."""
-        preview = self.env["social.crm.routing.preview"].create(
-            {"rule_ids": [(6, 0, self.ids or self.search([]).ids)]}
-        )
+        preview = self.env["social.crm.routing.preview"].create({"rule_ids": [(6, 0, self.ids or self.search([]).ids)]})
         preview.action_compute()
         return preview._action_open()

@@ -48,9 +48,7 @@ class SocialCrmStream(models.Model):
     keywords = fields.Text(help="One keyword or phrase per line (or comma separated).")
     hashtags = fields.Text(help="Hashtags to watch, with or without #.")
     handles = fields.Text(help="Handles to watch, with or without @.")
-    target = fields.Char(
-        help="Feed URL (RSS), video id (YouTube), post or media id (comments), subreddit name."
-    )
+    target = fields.Char(help="Feed URL (RSS), video id (YouTube), post or media id (comments), subreddit name.")
     max_pages = fields.Integer(
         "Pages per pull", default=5, help="Most pages read in one pull; the rest waits for the next pull."
     )
@@ -70,9 +68,7 @@ class SocialCrmStream(models.Model):
 
     def _compute_mention_count(self):
         counts = dict(
-            self.env["social.crm.mention"]._read_group(
-                [("stream_id", "in", self.ids)], ["stream_id"], ["__count"]
-            )
+            self.env["social.crm.mention"]._read_group([("stream_id", "in", self.ids)], ["stream_id"], ["__count"])
         )
         for stream in self:
             stream.mention_count = counts.get(stream, 0)
@@ -160,9 +156,7 @@ class SocialCrmStream(models.Model):
                 http_calls = connector.http.calls
                 account._record_success(api_calls=http_calls)
             except RateLimitedError as err:
-                account._record_failure(
-                    err, state="rate_limited", retry_after=account._rate_limit_wait(err)
-                )
+                account._record_failure(err, state="rate_limited", retry_after=account._rate_limit_wait(err))
             except (AuthenticationError, ConfigurationError, ConnectorError) as err:
                 account._record_failure(err)
             except Exception as err:  # a bug or bad data in one account must not stop the cron

@@ -45,19 +45,27 @@ class AdvocacyCase(SocialCrmCase):
         )
         cls.partner = cls.env["res.partner"].create({"name": "Ada", "email": "ada@example.com"})
         cls.stranger = cls.env["res.partner"].create({"name": "Ben", "email": "ben@example.com"})
-        cls.advocate = cls.env["social.crm.advocate"].create({"program_id": cls.program.id, "partner_id": cls.partner.id})
+        cls.advocate = cls.env["social.crm.advocate"].create(
+            {"program_id": cls.program.id, "partner_id": cls.partner.id}
+        )
         cls.seq = 0
 
-    def post(self, text, email="ada@example.com", handle=None, kind="post", parent="", platform_stream=None,
-             followers=800):
+    def post(
+        self, text, email="ada@example.com", handle=None, kind="post", parent="", platform_stream=None, followers=800
+    ):
         type(self).seq += 1
         handle = handle or email.split("@")[0]
         mention = Mention(
-            platform="x", external_id=f"adv{self.seq}", text=text, kind=kind, parent_id=parent,
+            platform="x",
+            external_id=f"adv{self.seq}",
+            text=text,
+            kind=kind,
+            parent_id=parent,
             url=f"https://x.com/{handle}/status/{self.seq}",
             posted_at=datetime.datetime.now(UTC) - timedelta(minutes=1),
-            author=Author(handle=handle, name=handle, external_id=f"u-{handle}", bio=f"mail me: {email}",
-                          followers=followers),
+            author=Author(
+                handle=handle, name=handle, external_id=f"u-{handle}", bio=f"mail me: {email}", followers=followers
+            ),
         )
         created = self.Mention._ingest(platform_stream or self.x_stream, [mention])
         self.Mention._cron_process_mentions()
@@ -156,10 +164,10 @@ class TestAdvocacy(AdvocacyCase):
         wizard = self.env["social.crm.advocacy.candidate"].create({"program_id": self.program.id})
         wizard.action_compute()
         # Ben (3 positive mentions) is suggested, Ada is already in, Carl is not a contact
-        ben_line = wizard.line_ids.filtered(lambda l: l.partner_id == self.stranger)
+        ben_line = wizard.line_ids.filtered(lambda line: line.partner_id == self.stranger)
         self.assertEqual(ben_line.positive_mentions, 3)
         self.assertNotIn(self.partner, wizard.line_ids.partner_id)
-        self.assertFalse(wizard.line_ids.filtered(lambda l: l.partner_id.email == "carl@example.com"))
+        self.assertFalse(wizard.line_ids.filtered(lambda line: line.partner_id.email == "carl@example.com"))
         wizard.line_ids.selected = False
         ben_line.selected = True
         wizard.action_enroll()

@@ -131,8 +131,10 @@ class TestIngestion(SocialCrmCase):
         self.yt_account.active = False
         with self.replaying() as mock:
             self.add(mock, "GET", X_SEARCH, X_PAGE)
-            with patch.object(type(self.Mention), "_prepare_vals", side_effect=KeyError("boom")), \
-                    self.assertLogs("odoo.addons.social_crm.models.social_crm_stream", level="ERROR"):
+            with (
+                patch.object(type(self.Mention), "_prepare_vals", side_effect=KeyError("boom")),
+                self.assertLogs("odoo.addons.social_crm.models.social_crm_stream", level="ERROR"),
+            ):
                 self.pull()
         self.assertEqual(self.x_account.state, "error")
         self.assertIn("boom", self.x_account.last_error)
@@ -144,7 +146,9 @@ class TestIngestion(SocialCrmCase):
         with self.replaying() as mock:
             for _attempt in range(5):
                 self.add(
-                    mock, "GET", X_SEARCH,
+                    mock,
+                    "GET",
+                    X_SEARCH,
                     "reddit/prawcore/TestSession.test_request__too__many_requests__with_retry_headers__01.html",
                     headers={"retry-after": "120"},
                 )
@@ -195,12 +199,22 @@ class TestIngestion(SocialCrmCase):
         self.Account.search([]).write({"active": False})
         rss = self.Account.create({"name": "Blogs", "platform": "rss"})
         self.Stream.create(
-            {"name": "Daring", "account_id": rss.id, "mode": "feed",
-             "target": "https://daringfireball.net/feeds/main", "keywords": "Apple"}
+            {
+                "name": "Daring",
+                "account_id": rss.id,
+                "mode": "feed",
+                "target": "https://daringfireball.net/feeds/main",
+                "keywords": "Apple",
+            }
         )
         with self.replaying() as mock:
-            self.add(mock, "GET", "https://daringfireball.net/feeds/main", "rss/rsparser/DaringFireball.atom",
-                     headers={"ETag": '"abc"'})
+            self.add(
+                mock,
+                "GET",
+                "https://daringfireball.net/feeds/main",
+                "rss/rsparser/DaringFireball.atom",
+                headers={"ETag": '"abc"'},
+            )
             self.pull()
         mentions = self.Mention.search([("account_id", "=", rss.id)])
         self.assertTrue(mentions)

@@ -14,22 +14,33 @@ class TestSecurity(SocialCrmCase):
         cls.manager = new_test_user(cls.env, login="scrm_manager", groups="social_crm.group_social_crm_manager")
         cls.internal = new_test_user(cls.env, login="scrm_internal", groups="base.group_user")
         cls.user_b = new_test_user(
-            cls.env, login="scrm_user_b", groups="social_crm.group_social_crm_user",
-            company_id=cls.company_b.id, company_ids=[(6, 0, cls.company_b.ids)],
+            cls.env,
+            login="scrm_user_b",
+            groups="social_crm.group_social_crm_user",
+            company_id=cls.company_b.id,
+            company_ids=[(6, 0, cls.company_b.ids)],
         )
-        cls.account_b = cls.Account.create(
-            {"name": "B feeds", "platform": "rss", "company_id": cls.company_b.id}
-        )
+        cls.account_b = cls.Account.create({"name": "B feeds", "platform": "rss", "company_id": cls.company_b.id})
         stream_b = cls.Stream.create(
             {"name": "B", "account_id": cls.account_b.id, "mode": "feed", "target": "https://b.example/feed"}
         )
         cls.mention_a = cls.Mention.create(
-            {"platform": "x", "external_id": "a1", "account_id": cls.x_account.id,
-             "stream_id": cls.x_stream.id, "text": "hello A"}
+            {
+                "platform": "x",
+                "external_id": "a1",
+                "account_id": cls.x_account.id,
+                "stream_id": cls.x_stream.id,
+                "text": "hello A",
+            }
         )
         cls.mention_b = cls.Mention.create(
-            {"platform": "rss", "external_id": "b1", "account_id": cls.account_b.id,
-             "stream_id": stream_b.id, "text": "hello B"}
+            {
+                "platform": "rss",
+                "external_id": "b1",
+                "account_id": cls.account_b.id,
+                "stream_id": stream_b.id,
+                "text": "hello B",
+            }
         )
 
     def test_user_reads_mentions_but_cannot_configure(self):

@@ -21,16 +21,30 @@ class TestUnderstandAndAct(SocialCrmCase):
         super().setUpClass()
         cls.env.company.write({"social_crm_languages": "de,fr,es", "social_crm_identity_policy": "review"})
         cls.team = cls.env["helpdesk.ticket.team"].create(
-            {"name": "Social care", "user_id": cls.env.ref("base.user_admin").id,
-             "user_ids": [(6, 0, cls.env.ref("base.user_admin").ids)]}
+            {
+                "name": "Social care",
+                "user_id": cls.env.ref("base.user_admin").id,
+                "user_ids": [(6, 0, cls.env.ref("base.user_admin").ids)],
+            }
         )
         cls.env.ref("social_crm.routing_rule_complaint").helpdesk_team_id = cls.team
         cls.env.ref("social_crm.routing_rule_question").helpdesk_team_id = cls.team
         cls.env.ref("social_crm.routing_rule_negative").helpdesk_team_id = cls.team
         cls.counter = 0
 
-    def ingest(self, text, handle="alice", thread="", parent="", followers=1500, bio="", website="",
-               stream=None, likes=3, external_id=None):
+    def ingest(
+        self,
+        text,
+        handle="alice",
+        thread="",
+        parent="",
+        followers=1500,
+        bio="",
+        website="",
+        stream=None,
+        likes=3,
+        external_id=None,
+    ):
         type(self).counter += 1
         mention = Mention(
             platform=(stream or self.x_stream).platform,
@@ -38,9 +52,18 @@ class TestUnderstandAndAct(SocialCrmCase):
             text=text,
             url=f"https://x.com/{handle}/status/{self.counter}",
             posted_at=datetime.datetime.now(UTC) - timedelta(minutes=5),
-            author=Author(handle=handle, name=handle.title(), external_id=f"id-{handle}", followers=followers,
-                          bio=bio, website=website, url=f"https://x.com/{handle}"),
-            thread_id=thread, parent_id=parent, like_count=likes,
+            author=Author(
+                handle=handle,
+                name=handle.title(),
+                external_id=f"id-{handle}",
+                followers=followers,
+                bio=bio,
+                website=website,
+                url=f"https://x.com/{handle}",
+            ),
+            thread_id=thread,
+            parent_id=parent,
+            like_count=likes,
         )
         return self.Mention._ingest(stream or self.x_stream, [mention])
 
@@ -84,8 +107,9 @@ class TestUnderstandAndAct(SocialCrmCase):
     # ----------------------------------------------------------------- routing
 
     def test_complaint_becomes_a_social_ticket_with_explained_priority(self):
-        mention = self.ingest("URGENT: your app is not working and I want a refund. Worst service ever!",
-                              followers=250_000)
+        mention = self.ingest(
+            "URGENT: your app is not working and I want a refund. Worst service ever!", followers=250_000
+        )
         self.process()
         ticket = mention.ticket_id
         self.assertTrue(ticket)
@@ -93,6 +117,7 @@ class TestUnderstandAndAct(SocialCrmCase):
         self.assertEqual(mention.intent, "complaint")
         self.assertEqual(ticket.channel_id, self.env.ref("social_crm.helpdesk_ticket_channel_social"))
         self.assertEqual(ticket.team_id, self.team)
+        self.assertFalse(ticket.user_id)  # left for the team, not given to the cron's user
         # 11 (sentiment -0.37) + 15 (complaint) + 12 (influence 48) + 15 (urgent) = 53: High (38-64)
         self.assertEqual(ticket.priority, "2", ticket.social_priority_explanation)
         self.assertEqual(ticket.social_priority_score, 53)
@@ -135,6 +160,7 @@ class TestUnderstandAndAct(SocialCrmCase):
         self.assertTrue(lead)
         self.assertEqual(lead.social_mention_id, purchase)
         self.assertIn("enterprise plan", lead.description)
+        self.assertFalse(lead.user_id)  # for the sales team to take, not the cron's user
         self.assertFalse(purchase.ticket_id)
         self.assertEqual((praise.state, praise.intent), ("analysed", "praise"))
         self.assertFalse(praise.ticket_id or praise.lead_id)
@@ -158,15 +184,21 @@ class TestUnderstandAndAct(SocialCrmCase):
         self.assertEqual(preview.lead_count, 1)
         self.assertEqual(self.env["helpdesk.ticket"].search_count([]), tickets)
         self.assertEqual(self.env["crm.lead"].search_count([]), leads)
-        line = preview.line_ids.filtered(lambda l: l.action == "ticket")
+        line = preview.line_ids.filtered(lambda line: line.action == "ticket")
         self.assertEqual(line.rule_id, self.env.ref("social_crm.routing_rule_complaint"))
         self.assertTrue(line.priority)
 
     def test_custom_rule_with_keywords_and_influence_wins_by_sequence(self):
         vip_team = self.env["helpdesk.ticket.team"].create({"name": "VIP"})
         self.env["social.crm.routing.rule"].create(
-            {"name": "VIP", "sequence": 1, "min_influence": 40, "keywords": "broken", "action": "ticket",
-             "helpdesk_team_id": vip_team.id}
+            {
+                "name": "VIP",
+                "sequence": 1,
+                "min_influence": 40,
+                "keywords": "broken",
+                "action": "ticket",
+                "helpdesk_team_id": vip_team.id,
+            }
         )
         big = self.ingest("The checkout is broken", handle="star", followers=5_000_000)
         small = self.ingest("The checkout is broken", handle="nobody", followers=3)
@@ -240,14 +272,20 @@ class TestUnderstandAndAct(SocialCrmCase):
         mention = self.ingest("My account is broken, help!", external_id="1293593516040269825")
         self.process()
         ticket = mention.ticket_id
-        wizard = self.env["social.crm.reply"].with_context(default_ticket_id=ticket.id).create(
-            {"body": "Sorry about that, we are on it."}
+        wizard = (
+            self.env["social.crm.reply"]
+            .with_context(default_ticket_id=ticket.id)
+            .create({"body": "Sorry about that, we are on it."})
         )
         self.assertEqual(wizard.mention_id, mention)
         self.assertTrue(wizard.can_post)
         with self.replaying() as mock:
-            self.add(mock, "POST", "https://api.twitter.com/2/tweets",
-                     "x/tweepy/test_client_create_and_delete_tweet__00.json")
+            self.add(
+                mock,
+                "POST",
+                "https://api.twitter.com/2/tweets",
+                "x/tweepy/test_client_create_and_delete_tweet__00.json",
+            )
             wizard.action_send()
         outgoing = self.Mention.search([("ticket_id", "=", ticket.id), ("direction", "=", "out")])
         self.assertEqual(outgoing.external_id, "1456012973835788293")
@@ -256,11 +294,23 @@ class TestUnderstandAndAct(SocialCrmCase):
         self.assertEqual(ticket.social_sla_status, "answered")
         self.assertIn("Replied on X", ticket.message_ids[0].body)
 
+    def test_first_response_time_is_reported(self):
+        mention = self.ingest("The export is broken, please help")
+        self.process()
+        ticket = mention.ticket_id
+        with freeze_time(ticket.create_date + timedelta(hours=3, minutes=30)):
+            ticket._social_mark_answered()
+        self.assertAlmostEqual(ticket.social_first_response_hours, 3.5, places=2)
+        [[avg]] = self.env["helpdesk.ticket"]._read_group(
+            [("id", "=", ticket.id)], [], ["social_first_response_hours:avg"]
+        )
+        self.assertAlmostEqual(avg, 3.5, places=2)
+
     def test_reply_refused_by_platform_is_a_clear_error(self):
         mention = self.ingest("Broken again!!")
         self.process()
-        wizard = self.env["social.crm.reply"].with_context(default_ticket_id=mention.ticket_id.id).create(
-            {"body": "Hello"}
+        wizard = (
+            self.env["social.crm.reply"].with_context(default_ticket_id=mention.ticket_id.id).create({"body": "Hello"})
         )
         with self.replaying() as mock:
             self.add(mock, "POST", "https://api.twitter.com/2/tweets", "x/rtweet/friends8__00.json")
@@ -272,8 +322,10 @@ class TestUnderstandAndAct(SocialCrmCase):
         self.hn_account.active = True
         mention = self.ingest("Your product is broken and support is terrible", stream=self.hn_stream)
         self.process()
-        wizard = self.env["social.crm.reply"].with_context(default_ticket_id=mention.ticket_id.id).create(
-            {"body": "Answered in the thread"}
+        wizard = (
+            self.env["social.crm.reply"]
+            .with_context(default_ticket_id=mention.ticket_id.id)
+            .create({"body": "Answered in the thread"})
         )
         self.assertFalse(wizard.can_post)
         self.assertIn("no API to post replies", wizard.help_text)
@@ -303,7 +355,10 @@ class TestUnderstandAndAct(SocialCrmCase):
         ticket = mention.ticket_id.with_user(agent)
         self.assertEqual(ticket.social_sentiment_label, "negative")
         self.assertTrue(ticket.social_author_id.display_name)
-        wizard = self.env["social.crm.reply"].with_user(agent).with_context(default_ticket_id=ticket.id).create(
-            {"body": "On it"}
+        wizard = (
+            self.env["social.crm.reply"]
+            .with_user(agent)
+            .with_context(default_ticket_id=ticket.id)
+            .create({"body": "On it"})
         )
         self.assertTrue(wizard.can_post)

@@ -15,9 +15,17 @@ class SocialCrmAdvocacyCandidate(models.TransientModel):
         program = self.program_id
         since = fields.Datetime.subtract(fields.Datetime.now(), days=90)
         groups = self.env["social.crm.mention"]._read_group(
-            [("partner_id", "!=", False), ("company_id", "=", program.company_id.id), ("posted_at", ">=", since),
-             ("direction", "=", "in"), "|", ("intent", "=", "praise"), ("sentiment_label", "=", "positive")],
-            ["partner_id"], ["__count"],
+            [
+                ("partner_id", "!=", False),
+                ("company_id", "=", program.company_id.id),
+                ("posted_at", ">=", since),
+                ("direction", "=", "in"),
+                "|",
+                ("intent", "=", "praise"),
+                ("sentiment_label", "=", "positive"),
+            ],
+            ["partner_id"],
+            ["__count"],
         )
         enrolled = set(program.with_context(active_test=False).advocate_ids.partner_id.ids)
         lines = [
@@ -26,7 +34,7 @@ class SocialCrmAdvocacyCandidate(models.TransientModel):
             if count >= program.candidate_min_mentions and partner.id not in enrolled
         ]
         self.line_ids.unlink()
-        self.write({"line_ids": sorted(lines, key=lambda l: (-l[2]["positive_mentions"], -l[2]["influence"]))})
+        self.write({"line_ids": sorted(lines, key=lambda cmd: (-cmd[2]["positive_mentions"], -cmd[2]["influence"]))})
 
     def action_enroll(self):
         self.ensure_one()

@@ -18,7 +18,9 @@ class SocialCrmReply(models.TransientModel):
 
     ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
     mention_id = fields.Many2one(
-        "social.crm.mention", "Reply to", required=True,
+        "social.crm.mention",
+        "Reply to",
+        required=True,
         domain="[('ticket_id', '=', ticket_id), ('direction', '=', 'in')]",
     )
     platform = fields.Selection(related="mention_id.platform")
@@ -48,11 +50,15 @@ class SocialCrmReply(models.TransientModel):
             elif not connector.can_reply:
                 wizard.help_text = self.env._(
                     "%(platform)s offers no API to post replies: open the post, answer there, "
-                    "then log your answer here.", platform=connector.label)
+                    "then log your answer here.",
+                    platform=connector.label,
+                )
             elif not connector.reply_ready:
                 wizard.help_text = self.env._(
                     "The account has no credentials that allow posting (%(needed)s). Answer on the platform, "
-                    "or ask an administrator to add them.", needed=", ".join(connector.reply_settings))
+                    "or ask an administrator to add them.",
+                    needed=", ".join(connector.reply_settings),
+                )
             else:
                 wizard.help_text = False
 
@@ -67,23 +73,27 @@ class SocialCrmReply(models.TransientModel):
         except ConnectorError as err:
             _logger.warning("Reply to %s failed: %s", self.mention_id.url, err)
             raise UserError(self.env._("The platform refused the reply: %(error)s", error=str(err))) from err
-        outgoing = self.env["social.crm.mention"].sudo().create(
-            {
-                "platform": self.mention_id.platform,
-                "external_id": posted.external_id,
-                "account_id": self.mention_id.account_id.id,
-                "url": posted.url or self.mention_id.url,
-                "text": posted.text,
-                "posted_at": fields.Datetime.now(),
-                "author_handle": self.mention_id.account_id.username or self.mention_id.account_id.name,
-                "author_name": self.mention_id.account_id.name,
-                "thread_ref": posted.thread_id or self.mention_id.thread_ref,
-                "parent_ref": self.mention_id.external_id,
-                "direction": "out",
-                "state": "routed",
-                "ticket_id": self.ticket_id.id,
-                "raw_payload": posted.raw,
-            }
+        outgoing = (
+            self.env["social.crm.mention"]
+            .sudo()
+            .create(
+                {
+                    "platform": self.mention_id.platform,
+                    "external_id": posted.external_id,
+                    "account_id": self.mention_id.account_id.id,
+                    "url": posted.url or self.mention_id.url,
+                    "text": posted.text,
+                    "posted_at": fields.Datetime.now(),
+                    "author_handle": self.mention_id.account_id.username or self.mention_id.account_id.name,
+                    "author_name": self.mention_id.account_id.name,
+                    "thread_ref": posted.thread_id or self.mention_id.thread_ref,
+                    "parent_ref": self.mention_id.external_id,
+                    "direction": "out",
+                    "state": "routed",
+                    "ticket_id": self.ticket_id.id,
+                    "raw_payload": posted.raw,
+                }
+            )
         )
         self._log(outgoing.url, posted=True)
         return {"type": "ir.actions.act_window_close"}
@@ -102,8 +112,12 @@ class SocialCrmReply(models.TransientModel):
 
     def _log(self, url, posted):
         platform = dict(self.mention_id._fields["platform"].selection).get(self.mention_id.platform)
-        what = self.env._("Replied on %s", platform) if posted else self.env._("Answered on %s (logged by hand)", platform)
-        link = Markup(' (<a href="%s" target="_blank" rel="noopener">%s</a>)') % (url, self.env._("open")) if url else ""
+        what = (
+            self.env._("Replied on %s", platform) if posted else self.env._("Answered on %s (logged by hand)", platform)
+        )
+        link = (
+            Markup(' (<a href="%s" target="_blank" rel="noopener">%s</a>)') % (url, self.env._("open")) if url else ""
+        )
         self.ticket_id.message_post(
             body=Markup("<p><b>%s</b>%s</p><blockquote>%s</blockquote>") % (what, link, self.body.strip()),
             message_type="comment",

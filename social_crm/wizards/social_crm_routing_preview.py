@@ -28,9 +28,7 @@ class SocialCrmRoutingPreview(models.TransientModel):
             action = rule.action if rule else "none"
             counts[action] += 1
             priority = mention._compute_ticket_priority()[0] if action == "ticket" else False
-            lines.append(
-                {"mention_id": mention.id, "rule_id": rule.id, "action": action, "priority": priority}
-            )
+            lines.append({"mention_id": mention.id, "rule_id": rule.id, "action": action, "priority": priority})
         self.line_ids.unlink()
         self.write(
             {
@@ -69,6 +67,4 @@ class SocialCrmRoutingPreviewLine(models.TransientModel):
         [("ticket", "Ticket"), ("lead", "Lead"), ("ignore", "Ignore"), ("keep", "Keep"), ("none", "No rule")],
         readonly=True,
     )
-    priority = fields.Selection(
-        [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")], readonly=True
-    )
+    priority = fields.Selection([("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")], readonly=True)
