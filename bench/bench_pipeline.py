@@ -22,7 +22,6 @@ analysis >= 500 mentions/s with all profiles, >= 1,900/s restricted.
 
 import argparse
 import glob
-import json
 import os
 import resource
 import subprocess
@@ -31,6 +30,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from report import print_report  # noqa: E402
 
 from social_crm.connectors import BaseConnector, Page, get_connector  # noqa: E402
 from social_crm.tests import replay  # noqa: E402
@@ -277,12 +279,7 @@ def main():
         odoo.sql_db.close_db(args.db)
         if not args.keep_db:
             subprocess.run(["dropdb", "-h", args.db_host, "-U", args.db_user, "--if-exists", args.db], check=False)
-    width = max(len(k) for k in result)
-    for key, value in result.items():
-        print(f"{key:<{width}}  {value}")
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(result, handle, indent=1)
+    print_report(result, args.json)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from report import print_report  # noqa: E402
 
 from social_crm.text_analysis import analyze, detect_language, score_sentiment  # noqa: E402
 from social_crm.text_analysis.language import available_languages  # noqa: E402
@@ -135,12 +138,7 @@ def main():
         report[f"pipeline/umsab/{code}"] = entry
     report["seconds"] = round(time.perf_counter() - started, 1)
 
-    width = max(len(k) for k in report)
-    for key, value in report.items():
-        print(f"{key:<{width}}  {json.dumps(value)}")
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(report, handle, indent=1)
+    print_report(report, args.json, render=json.dumps)
 
 
 if __name__ == "__main__":
