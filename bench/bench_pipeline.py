@@ -224,12 +224,15 @@ def run(args):
             continue
         for label, langs in (("all_profiles", None), ("restricted", languages)):
             analyze("warm up", langs)
-            _analyze_cached.cache_clear()
-            started = time.perf_counter()
-            for text in corpus_texts:
-                analyze(text, langs)
-            seconds = time.perf_counter() - started
-            result[f"analysis_{corpus_name}_{label}_per_second"] = round(len(corpus_texts) / seconds, 1)
+            best = None
+            for _run in range(3):  # best of 3: the machine is shared, noise only slows down
+                _analyze_cached.cache_clear()
+                started = time.perf_counter()
+                for text in corpus_texts:
+                    analyze(text, langs)
+                seconds = time.perf_counter() - started
+                best = seconds if best is None else min(best, seconds)
+            result[f"analysis_{corpus_name}_{label}_per_second"] = round(len(corpus_texts) / best, 1)
     result["restricted_languages"] = languages
     result["peak_rss_mb"] = round(peak_mb(), 1)
     return result
