@@ -104,7 +104,8 @@ class HelpdeskTicket(models.Model):
         priority and its answer deadline."""
         vals_list = []
         now = fields.Datetime.now()
-        value_cache = {}
+        value_cache, stage_cache = {}, {}
+        Team = self.env["helpdesk.ticket.team"]
         for mention, rule in zip(mentions, rules, strict=True):
             priority, score, breakdown = mention._compute_ticket_priority(value_cache)
             company = mention.company_id
@@ -127,6 +128,11 @@ class HelpdeskTicket(models.Model):
             }
             if team:
                 vals["team_id"] = team.id
+            # the first stage of the team, looked up once per team (helpdesk would do it per ticket)
+            if team not in stage_cache:
+                stage_cache[team] = (team or Team)._get_applicable_stages()[:1].id
+            if stage_cache[team]:
+                vals["stage_id"] = stage_cache[team]
             # assigned by the rule, or left for the team: never to the cron's own user
             vals["user_id"] = rule.user_id.id or False
             vals_list.append(vals)

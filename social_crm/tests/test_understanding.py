@@ -118,6 +118,7 @@ class TestUnderstandAndAct(SocialCrmCase):
         self.assertEqual(ticket.channel_id, self.env.ref("social_crm.helpdesk_ticket_channel_social"))
         self.assertEqual(ticket.team_id, self.team)
         self.assertFalse(ticket.user_id)  # left for the team, not given to the cron's user
+        self.assertEqual(ticket.stage_id, self.team._get_applicable_stages()[:1])
         # 11 (sentiment -0.37) + 15 (complaint) + 12 (influence 48) + 15 (urgent) = 53: High (38-64)
         self.assertEqual(ticket.priority, "2", ticket.social_priority_explanation)
         self.assertEqual(ticket.social_priority_score, 53)
