@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .counting import count_by
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -17,9 +19,7 @@ class ResPartner(models.Model):
             partner.social_influence = max(partner.social_author_ids.mapped("influence_score") or [0])
 
     def _compute_social_mention_count(self):
-        counts = dict(
-            self.env["social.crm.mention"]._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
-        )
+        counts = count_by(self.env["social.crm.mention"], "partner_id", self)
         for partner in self:
             partner.social_mention_count = counts.get(partner, 0)
 

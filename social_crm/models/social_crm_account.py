@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..connectors import CONNECTORS, get_connector
+from .counting import count_by
 
 _logger = logging.getLogger(__name__)
 
@@ -76,14 +77,8 @@ class SocialCrmAccount(models.Model):
     ]
 
     def _compute_counts(self):
-        streams = dict(
-            self.env["social.crm.stream"]
-            .with_context(active_test=False)
-            ._read_group([("account_id", "in", self.ids)], ["account_id"], ["__count"])
-        )
-        mentions = dict(
-            self.env["social.crm.mention"]._read_group([("account_id", "in", self.ids)], ["account_id"], ["__count"])
-        )
+        streams = count_by(self.env["social.crm.stream"].with_context(active_test=False), "account_id", self)
+        mentions = count_by(self.env["social.crm.mention"], "account_id", self)
         for account in self:
             account.stream_count = streams.get(account, 0)
             account.mention_count = mentions.get(account, 0)

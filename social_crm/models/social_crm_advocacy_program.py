@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .counting import count_by
+
 BEHAVIOURS = [
     ("positive_mention", "Positive mention"),
     ("share", "Share / repost"),
@@ -63,7 +65,7 @@ class SocialCrmAdvocacyProgram(models.Model):
             ("activity_count", "social.crm.advocacy.activity"),
             ("redemption_count", "social.crm.advocacy.redemption"),
         ):
-            counts = dict(self.env[model]._read_group([("program_id", "in", self.ids)], ["program_id"], ["__count"]))
+            counts = count_by(self.env[model], "program_id", self)
             for program in self:
                 program[field] = counts.get(program, 0)
 
@@ -174,10 +176,6 @@ class SocialCrmAdvocacyReward(models.Model):
             reward.needs_approval = bool(threshold) and reward.points_cost > threshold
 
     def _compute_redemption_count(self):
-        counts = dict(
-            self.env["social.crm.advocacy.redemption"]._read_group(
-                [("reward_id", "in", self.ids), ("state", "!=", "cancelled")], ["reward_id"], ["__count"]
-            )
-        )
+        counts = count_by(self.env["social.crm.advocacy.redemption"], "reward_id", self, [("state", "!=", "cancelled")])
         for reward in self:
             reward.redemption_count = counts.get(reward, 0)

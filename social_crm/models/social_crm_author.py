@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import email_normalize
 
 from ..scoring import influence_score
+from .counting import count_by
 from .social_crm_account import PLATFORMS
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -97,9 +98,7 @@ class SocialCrmAuthor(models.Model):
             )
 
     def _compute_mention_count(self):
-        counts = dict(
-            self.env["social.crm.mention"]._read_group([("author_id", "in", self.ids)], ["author_id"], ["__count"])
-        )
+        counts = count_by(self.env["social.crm.mention"], "author_id", self)
         for author in self:
             author.mention_count = counts.get(author, 0)
 

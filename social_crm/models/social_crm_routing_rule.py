@@ -2,6 +2,7 @@ import re
 
 from odoo import api, fields, models
 
+from .counting import count_by
 from .social_crm_account import PLATFORMS
 
 INTENTS = [
@@ -51,11 +52,7 @@ class SocialCrmRoutingRule(models.Model):
     mention_count = fields.Integer("Mentions routed", compute="_compute_mention_count")
 
     def _compute_mention_count(self):
-        counts = dict(
-            self.env["social.crm.mention"]._read_group(
-                [("routing_rule_id", "in", self.ids)], ["routing_rule_id"], ["__count"]
-            )
-        )
+        counts = count_by(self.env["social.crm.mention"], "routing_rule_id", self)
         for rule in self:
             rule.mention_count = counts.get(rule, 0)
 

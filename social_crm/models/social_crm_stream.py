@@ -14,6 +14,7 @@ from ..connectors import (
     RateLimitedError,
     split_terms,
 )
+from .counting import count_by
 
 _logger = logging.getLogger(__name__)
 
@@ -67,9 +68,7 @@ class SocialCrmStream(models.Model):
             stream.cursor_display = json.dumps(stream.cursor or {}, indent=1, sort_keys=True)
 
     def _compute_mention_count(self):
-        counts = dict(
-            self.env["social.crm.mention"]._read_group([("stream_id", "in", self.ids)], ["stream_id"], ["__count"])
-        )
+        counts = count_by(self.env["social.crm.mention"], "stream_id", self)
         for stream in self:
             stream.mention_count = counts.get(stream, 0)
 
