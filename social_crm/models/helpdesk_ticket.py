@@ -87,10 +87,7 @@ class HelpdeskTicket(models.Model):
 
     def action_view_social_mentions(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_mention_action")
-        action["domain"] = [("ticket_id", "=", self.id)]
-        action["context"] = {}
-        return action
+        return self.env["social.crm.mention"]._action_list([("ticket_id", "=", self.id)])
 
     # ----------------------------------------------------------------- business
 

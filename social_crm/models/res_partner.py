@@ -25,6 +25,4 @@ class ResPartner(models.Model):
 
     def action_view_social_mentions(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_mention_action")
-        action["domain"] = [("partner_id", "=", self.id)]
-        return action
+        return self.env["social.crm.mention"]._action_list([("partner_id", "=", self.id)])

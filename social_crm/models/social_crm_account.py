@@ -103,9 +103,7 @@ class SocialCrmAccount(models.Model):
 
     def action_view_mentions(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_mention_action")
-        action["domain"] = [("account_id", "=", self.id)]
-        return action
+        return self.env["social.crm.mention"]._action_list([("account_id", "=", self.id)])
 
     def action_reset_error(self):
         self.write({"state": "new", "error_count": 0, "next_pull_at": False, "last_error": False})

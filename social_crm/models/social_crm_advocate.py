@@ -98,10 +98,7 @@ class SocialCrmAdvocate(models.Model):
 
     def action_view_mentions(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_mention_action")
-        action["domain"] = [("partner_id", "=", self.partner_id.id)]
-        action["context"] = {}
-        return action
+        return self.env["social.crm.mention"]._action_list([("partner_id", "=", self.partner_id.id)])
 
     def action_give_points(self):
         self.ensure_one()

@@ -104,9 +104,7 @@ class SocialCrmAuthor(models.Model):
 
     def action_view_mentions(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_mention_action")
-        action["domain"] = [("author_id", "=", self.id)]
-        return action
+        return self.env["social.crm.mention"]._action_list([("author_id", "=", self.id)])
 
     def write(self, vals):
         if vals.get("partner_id") and "match_method" not in vals and not self.env.context.get("social_crm_auto"):

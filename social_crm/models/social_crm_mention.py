@@ -115,6 +115,14 @@ class SocialCrmMention(models.Model):
             snippet = (mention.title or mention.text or "").replace("\n", " ")
             mention.display_name = f"{who}: {snippet[:60]}"
 
+    @api.model
+    def _action_list(self, domain):
+        """The mentions action restricted to ``domain`` (for smart buttons);
+        the default "Not ignored" filter is dropped so the count matches."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_mention_action")
+        action.update(domain=domain, context={})
+        return action
+
     def action_open_url(self):
         self.ensure_one()
         return {"type": "ir.actions.act_url", "url": self.url, "target": "new"}

@@ -95,9 +95,7 @@ class SocialCrmStream(models.Model):
 
     def action_view_mentions(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_mention_action")
-        action["domain"] = [("stream_id", "=", self.id)]
-        return action
+        return self.env["social.crm.mention"]._action_list([("stream_id", "=", self.id)])
 
     def action_reset_cursor(self):
         """Forget how far we read: the next pull starts from the newest page again."""

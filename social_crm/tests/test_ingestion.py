@@ -170,6 +170,10 @@ class TestIngestion(SocialCrmCase):
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(self.x_account.mention_count, 10)
         self.assertEqual(self.x_stream.mention_count, 10)
+        for record in (self.x_account, self.x_stream):
+            action = record.action_view_mentions()
+            self.assertEqual(action["res_model"], "social.crm.mention")
+            self.assertEqual(self.Mention.search_count(action["domain"]), 10)
 
     def test_stream_query_is_validated(self):
         with self.assertRaises(ValidationError):
