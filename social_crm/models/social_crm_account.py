@@ -51,6 +51,7 @@ class SocialCrmAccount(models.Model):
             ("new", "Never pulled"),
             ("ok", "Working"),
             ("rate_limited", "Rate limited"),
+            ("retrying", "Unreachable, retrying"),
             ("error", "Error"),
         ],
         default="new",

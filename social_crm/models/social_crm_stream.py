@@ -12,6 +12,7 @@ from ..connectors import (
     ConnectorError,
     Query,
     RateLimitedError,
+    TransientError,
     split_terms,
 )
 from .counting import count_by
@@ -154,6 +155,9 @@ class SocialCrmStream(models.Model):
                 account._record_success(api_calls=http_calls)
             except RateLimitedError as err:
                 account._record_failure(err, state="rate_limited", retry_after=account._rate_limit_wait(err))
+            except TransientError as err:
+                # network trouble or a platform outage: nothing to fix on our side, retried with back-off
+                account._record_failure(err, state="retrying")
             except (AuthenticationError, ConfigurationError, ConnectorError) as err:
                 account._record_failure(err)
             except Exception as err:  # a bug or bad data in one account must not stop the cron

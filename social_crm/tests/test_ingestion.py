@@ -98,7 +98,7 @@ class TestIngestion(SocialCrmCase):
                 mock.add("GET", HN, status=503, json={"message": "Backend Error"})
             self.pull()
             self.assertEqual(sleep.call_count, 3)  # retried with backoff before giving up
-        self.assertEqual(self.hn_account.state, "error")
+        self.assertEqual(self.hn_account.state, "retrying")  # an outage, not a configuration error
         self.assertIn("HTTP 503", self.hn_account.last_error)
         self.assertEqual(self.Mention.search_count([("stream_id", "=", self.hn_stream.id)]), 20)
         cursor = self.hn_stream.cursor
