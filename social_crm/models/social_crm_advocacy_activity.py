@@ -30,6 +30,7 @@ class SocialCrmAdvocacyActivity(models.Model):
     advocate_id = fields.Many2one("social.crm.advocate", required=True, ondelete="cascade", index=True)
     program_id = fields.Many2one(related="advocate_id.program_id", store=True, index=True)
     partner_id = fields.Many2one(related="advocate_id.partner_id", store=True, index=True)
+    company_id = fields.Many2one(related="advocate_id.company_id", store=True, index=True)
     behaviour = fields.Selection(BEHAVIOURS, required=True)
     points = fields.Integer("Points given", help="After the anti-farming limits.")
     base_points = fields.Integer("Points of the rule")

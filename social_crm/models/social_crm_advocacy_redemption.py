@@ -13,6 +13,7 @@ class SocialCrmAdvocacyRedemption(models.Model):
     advocate_id = fields.Many2one("social.crm.advocate", required=True, ondelete="cascade", index=True)
     program_id = fields.Many2one(related="advocate_id.program_id", store=True)
     partner_id = fields.Many2one(related="advocate_id.partner_id", store=True)
+    company_id = fields.Many2one(related="advocate_id.company_id", store=True, index=True)
     reward_id = fields.Many2one("social.crm.advocacy.reward", required=True, domain="[('program_id', '=', program_id)]")
     points = fields.Integer(readonly=True)
     state = fields.Selection(

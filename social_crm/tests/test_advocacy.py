@@ -174,6 +174,24 @@ class TestAdvocacy(AdvocacyCase):
         ben = self.env["social.crm.advocate"].search([("partner_id", "=", self.stranger.id)])
         self.assertEqual(ben.stage_id, self.env.ref("social_crm.advocacy_stage_candidate"))
 
+    def test_other_companies_do_not_see_the_program(self):
+        self.post("Love it, thanks!")
+        company_b = self.env["res.company"].create({"name": "Other company"})
+        user_b = new_test_user(
+            self.env,
+            login="adv_b",
+            groups="social_crm.group_social_crm_user",
+            company_id=company_b.id,
+            company_ids=[(6, 0, company_b.ids)],
+        )
+        for model in ("social.crm.advocate", "social.crm.advocacy.activity", "social.crm.advocacy.redemption"):
+            self.assertFalse(self.env[model].with_user(user_b).search([]), model)
+        self.assertTrue(
+            self.env["social.crm.advocacy.activity"]
+            .with_user(new_test_user(self.env, login="adv_a", groups="social_crm.group_social_crm_user"))
+            .search([("advocate_id", "=", self.advocate.id)])
+        )
+
     def test_auto_enroll(self):
         self.program.auto_enroll = True
         self.post("Thanks, love it", email="ben@example.com")
