@@ -158,6 +158,7 @@ class BaseConnector:
     page_size = 100
     needs_terms = True  # search modes need at least one keyword/hashtag/handle
     can_reply = False  # True when the platform has a write API we support
+    supports_webhooks = False  # True when the platform can push deliveries to Odoo
     reply_settings = ("access_token",)  # what posting a reply needs
 
     def __init__(self, settings=None, http=None):
@@ -175,6 +176,10 @@ class BaseConnector:
     def parse(self, payload):
         """Turn one decoded response body into a list of mentions."""
         raise NotImplementedError
+
+    def parse_webhook(self, payload):
+        """Mentions carried by one webhook delivery (platforms that push)."""
+        raise ConfigurationError(f"{self.label or self.platform} does not push webhooks: it is polled")
 
     def error_message(self, response):
         """Human-readable error message of a failed response."""

@@ -103,6 +103,39 @@ class FacebookConnector(GraphConnector):
     platform = "facebook"
     label = "Facebook"
     modes = ("comments", "feed", "mentions")
+    supports_webhooks = True
+
+    def parse_webhook(self, payload):
+        """Page webhooks, field ``feed``: new posts and comments on the Page.
+
+        Edits and removals are skipped (the stored mention stays as received)."""
+        payload = self.decode(payload)
+        items = []
+        for entry in payload.get("entry") or ():
+            for change in entry.get("changes") or ():
+                value = change.get("value") or {}
+                if change.get("field") != "feed" or value.get("verb") != "add":
+                    continue
+                if value.get("item") not in ("comment", "post", "status") or not value.get("message"):
+                    continue
+                items.append(value)
+        return self.parse_items(items, self._webhook_mention)
+
+    def _webhook_mention(self, value):
+        is_comment = bool(value.get("comment_id"))
+        post = value.get("post_id") or ""
+        return self.mention(
+            external_id=value["comment_id"] if is_comment else post,
+            text=value.get("message") or "",
+            url=f"https://www.facebook.com/{post}" if post else "",
+            posted_at=parse_datetime(value.get("created_time")),
+            author=self._from(value),
+            thread_id=post,
+            # a top-level comment's parent is the post; a reply's is the comment it answers
+            parent_id=(value.get("parent_id") or post) if is_comment else "",
+            kind="reply" if is_comment else "post",
+            raw=value,
+        )
 
     FIELDS = "id,message,created_time,from,permalink_url,like_count,comment_count,parent{id}"
     POST_FIELDS = "id,message,created_time,from,permalink_url"
@@ -157,6 +190,38 @@ class InstagramConnector(GraphConnector):
     platform = "instagram"
     label = "Instagram"
     modes = ("mentions", "hashtag", "comments")
+    supports_webhooks = True
+
+    def parse_webhook(self, payload):
+        """Instagram webhooks, field ``comments``: comments on the account's media.
+
+        ``mentions`` deliveries only carry ids and are read by the polling cron instead."""
+        payload = self.decode(payload)
+        items = []
+        for entry in payload.get("entry") or ():
+            for change in entry.get("changes") or ():
+                value = change.get("value") or {}
+                if change.get("field") == "comments" and value.get("id") and value.get("text"):
+                    items.append(dict(value, timestamp=value.get("timestamp") or entry.get("time")))
+        return self.parse_items(items, self._webhook_mention)
+
+    def _webhook_mention(self, value):
+        sender = value.get("from") or {}
+        media = (value.get("media") or {}).get("id", "")
+        return self.mention(
+            external_id=value["id"],
+            text=value["text"],
+            posted_at=parse_datetime(value.get("timestamp")),
+            author=author(
+                handle=sender.get("username"),
+                name=sender.get("username"),
+                external_id=sender.get("id") or sender.get("username") or "",
+            ),
+            thread_id=media,
+            parent_id=value.get("parent_id") or media,
+            kind="reply",
+            raw=value,
+        )
 
     MEDIA_FIELDS = "id,caption,timestamp,permalink,username,comments_count,like_count,media_type"
     COMMENT_FIELDS = "id,text,timestamp,username,like_count"

@@ -1,10 +1,13 @@
+import hmac
 import logging
+import secrets
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..connectors import CONNECTORS, get_connector
+from ..connectors.webhooks import valid_hub_signature
 from .counting import count_by
 
 _logger = logging.getLogger(__name__)
@@ -45,6 +48,29 @@ class SocialCrmAccount(models.Model):
     client_secret = fields.Char(groups="base.group_system", copy=False)
     username = fields.Char("Login / Handle", groups="base.group_system", copy=False)
     password = fields.Char("App Password", groups="base.group_system", copy=False)
+    # Webhooks (platforms that push: Facebook Pages, Instagram)
+    supports_webhooks = fields.Boolean(compute="_compute_webhook_url")
+    webhook_token = fields.Char(
+        default=lambda self: secrets.token_urlsafe(24),
+        copy=False,
+        index=True,
+        groups="social_crm.group_social_crm_manager",
+        help="Secret part of the webhook URL; regenerate it to revoke the old URL.",
+    )
+    webhook_url = fields.Char("Webhook URL", compute="_compute_webhook_url")
+    webhook_secret = fields.Char(
+        "App Secret",
+        groups="base.group_system",
+        copy=False,
+        help="Meta App Secret: every delivery must carry its X-Hub-Signature-256.",
+    )
+    webhook_verify_token = fields.Char(
+        "Verify token",
+        groups="base.group_system",
+        copy=False,
+        help="Any string; enter the same in the app's webhook settings.",
+    )
+    last_webhook_at = fields.Datetime("Last webhook delivery", readonly=True, copy=False)
     # Health
     state = fields.Selection(
         [
@@ -77,6 +103,14 @@ class SocialCrmAccount(models.Model):
         ("pull_interval_positive", "CHECK(pull_interval > 0)", "The pull interval must be positive."),
     ]
 
+    @api.depends("platform", "webhook_token")
+    def _compute_webhook_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for account in self:
+            account.supports_webhooks = CONNECTORS[account.platform].supports_webhooks
+            token = account.sudo().webhook_token
+            account.webhook_url = f"{base}/social_crm/webhook/{token}" if account.supports_webhooks and token else False
+
     def _compute_counts(self):
         streams = count_by(self.env["social.crm.stream"].with_context(active_test=False), "account_id", self)
         mentions = count_by(self.env["social.crm.mention"], "account_id", self)
@@ -105,6 +139,11 @@ class SocialCrmAccount(models.Model):
     def action_view_mentions(self):
         self.ensure_one()
         return self.env["social.crm.mention"]._action_list([("account_id", "=", self.id)])
+
+    def action_new_webhook_token(self):
+        """Revoke the current webhook URL."""
+        for account in self.sudo():
+            account.webhook_token = secrets.token_urlsafe(24)
 
     def action_reset_error(self):
         self.write({"state": "new", "error_count": 0, "next_pull_at": False, "last_error": False})
@@ -153,6 +192,35 @@ class SocialCrmAccount(models.Model):
                 }
             )
             _logger.warning("Social CRM account %s (%s) failed: %s", account.name, account.platform, message)
+
+    # ---------------------------------------------------------------- webhooks
+
+    @api.model
+    def _webhook_account(self, token):
+        """The active account a webhook URL token belongs to (empty if none)."""
+        if not token or len(token) < 16:
+            return self.browse()
+        return self.sudo().search([("webhook_token", "=", token), ("active", "=", True)], limit=1)
+
+    def _webhook_subscription_ok(self, mode, verify_token):
+        """The GET handshake of Meta webhooks (hub.mode / hub.verify_token)."""
+        self.ensure_one()
+        expected = self.sudo().webhook_verify_token or ""
+        return mode == "subscribe" and bool(expected) and hmac.compare_digest(expected, verify_token or "")
+
+    def _webhook_signature_ok(self, body, header):
+        self.ensure_one()
+        return valid_hub_signature(self.sudo().webhook_secret, body, header)
+
+    def _receive_webhook(self, payload):
+        """Store the mentions of one verified delivery; return how many are new."""
+        self.ensure_one()
+        mentions = self._get_connector().parse_webhook(payload)
+        created = self.env["social.crm.mention"].sudo()._ingest(self.env["social.crm.stream"], mentions, account=self)
+        self.sudo().last_webhook_at = fields.Datetime.now()
+        if created:
+            self.env.ref("social_crm.ir_cron_process_mentions").sudo()._trigger()
+        return len(created)
 
     def _try_lock(self):
         """Lock the account row for this transaction, or return False if a

@@ -412,13 +412,15 @@ class SocialCrmMention(models.Model):
     # --------------------------------------------------------------- ingestion
 
     @api.model
-    def _ingest(self, stream, mentions):
-        """Store connector mentions for ``stream``; known ones are skipped.
+    def _ingest(self, stream, mentions, account=None):
+        """Store connector mentions for ``stream`` (or, for webhook deliveries,
+        for ``account`` with no stream); known ones are skipped.
 
         Idempotent: the (platform, external id) key makes a re-run a no-op.
         Returns the created records.
         """
-        platform = stream.account_id.platform
+        account = account or stream.account_id
+        platform = account.platform
         fresh = {}
         for mention in mentions:
             if mention.external_id and mention.external_id not in fresh:
@@ -433,16 +435,17 @@ class SocialCrmMention(models.Model):
         if not fresh:
             return self.browse()
         authors = self.env["social.crm.author"].sudo()._find_or_create(platform, [m.author for m in fresh.values()])
-        return self.create([self._prepare_vals(stream, m, authors.get(m.author.key)) for m in fresh.values()])
+        return self.create([self._prepare_vals(stream, m, authors.get(m.author.key), account) for m in fresh.values()])
 
     @api.model
-    def _prepare_vals(self, stream, mention, author):
+    def _prepare_vals(self, stream, mention, author, account=None):
+        account = account or stream.account_id
         posted_at = mention.posted_at
         return {
-            "platform": stream.account_id.platform,
+            "platform": account.platform,
             "external_id": mention.external_id,
-            "account_id": stream.account_id.id,
-            "stream_id": stream.id,
+            "account_id": account.id,
+            "stream_id": stream.id or False,
             "url": mention.url,
             "title": mention.title,
             "text": mention.text,
