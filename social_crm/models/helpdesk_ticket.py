@@ -1,6 +1,5 @@
 import logging
 import textwrap
-from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -121,7 +120,7 @@ class HelpdeskTicket(models.Model):
                 "social_thread_key": mention._thread_key(),
                 "social_priority_score": score,
                 "social_priority_explanation": "\n".join(breakdown["reasons"]) or self.env._("No urgency signal"),
-                "social_response_deadline": now + timedelta(hours=company._social_crm_sla_hours(priority)),
+                "social_response_deadline": company._social_crm_response_deadline(priority, now),
             }
             if team:
                 vals["team_id"] = team.id
@@ -139,13 +138,6 @@ class HelpdeskTicket(models.Model):
         )
         _logger.info("%d social ticket(s) created", len(tickets))
         return tickets
-
-    def _social_set_deadline(self, start=None):
-        for ticket in self:
-            hours = ticket.company_id._social_crm_sla_hours(ticket.priority)
-            ticket.social_response_deadline = (start or ticket.create_date or fields.Datetime.now()) + timedelta(
-                hours=hours
-            )
 
     def _social_log_mentions(self, mentions_by_ticket):
         """New messages of known conversations: one note per ticket, logged in
@@ -184,9 +176,14 @@ class HelpdeskTicket(models.Model):
         old = self.priority or "0"
         new = str(min(3, int(old) + 1))
         leader = self.team_id.user_id or self.user_id or self.env.ref("base.user_admin", raise_if_not_found=False)
-        self.write({"priority": new, "social_escalation_level": self.social_escalation_level + 1})
         # a new deadline for the new priority; at "Very High" the leader is reminded each time it passes
-        self._social_set_deadline(start=fields.Datetime.now())
+        self.write(
+            {
+                "priority": new,
+                "social_escalation_level": self.social_escalation_level + 1,
+                "social_response_deadline": self.company_id._social_crm_response_deadline(new, fields.Datetime.now()),
+            }
+        )
         note = self.env._(
             "Social ticket unanswered past its deadline: priority raised from %(old)s to %(new)s.",
             old=PRIORITY_LABELS[old],

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import fields, models
 
 
@@ -36,6 +38,10 @@ class ResCompany(models.Model):
         else:
             codes = [code.split("_")[0] for code, _name in self.env["res.lang"].get_installed()]
         return sorted(set(codes) | {"en"})
+
+    def _social_crm_response_deadline(self, priority, start):
+        """When the first answer to a social ticket of ``priority`` is due."""
+        return start + timedelta(hours=self._social_crm_sla_hours(priority))
 
     def _social_crm_sla_hours(self, priority):
         self.ensure_one()

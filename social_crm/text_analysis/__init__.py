@@ -9,7 +9,7 @@ import functools
 
 from .cleaning import clean_for_detection, letter_count
 from .intent import INTENTS, IntentResult, classify_intent
-from .language import UNDETERMINED, LanguageResult, available_languages, detect_language
+from .language import UNDETERMINED, LanguageResult, available_languages, detect_cleaned_language, detect_language
 from .sentiment import NOT_SCORED, SentimentResult, score_sentiment
 
 ANALYZER_VERSION = "langdetect-1.0.9+vader-3.3.2+rules-1"
@@ -55,20 +55,16 @@ def analyze(text, languages=None, platform_language=None):
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def _analyze_cached(text, languages, platform_language):
     languages = list(languages) or None
-    language = detect_language(text, languages)
+    cleaned = clean_for_detection(text)
+    language = detect_cleaned_language(cleaned, languages)
     if not language.known and platform_language:
         tag = platform_language.split("-")[0].lower()
         if not languages or tag in set(languages) | {"en"}:
             language = LanguageResult(tag, 0.0)
     sentiment = score_sentiment(text, language.code)
     intent = classify_intent(text, sentiment.compound if sentiment.scored else None)
-    cleaned = clean_for_detection(text)
     noise = intent.intent == "other" and (letter_count(cleaned) < 3 or len(cleaned.split()) < 3)
     return Analysis(language, sentiment, intent, noise)
-
-
-def analyze_many(texts, languages=None):
-    return [analyze(text, languages) for text in texts]
 
 
 __all__ = [
@@ -78,7 +74,6 @@ __all__ = [
     "UNDETERMINED",
     "Analysis",
     "analyze",
-    "analyze_many",
     "available_languages",
     "classify_intent",
     "clean_for_detection",

@@ -96,9 +96,14 @@ def get_factory(languages=None):
 
 def detect_language(text, languages=None, min_confidence=MIN_CONFIDENCE):
     """``LanguageResult`` of ``text``; ``und`` when unsure or nothing to read."""
+    return detect_cleaned_language(clean_for_detection(text), languages, min_confidence)
+
+
+def detect_cleaned_language(cleaned, languages=None, min_confidence=MIN_CONFIDENCE):
+    """Same as :func:`detect_language` for text already passed through
+    ``clean_for_detection`` (callers that need the cleaned text too clean once)."""
     from langdetect.lang_detect_exception import LangDetectException
 
-    cleaned = clean_for_detection(text)
     if letter_count(cleaned) < MIN_LETTERS:
         return LanguageResult(UNDETERMINED, 0.0)
     detector = get_factory(languages).create()  # a Detector per text is required (it holds the text)
