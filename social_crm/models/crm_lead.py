@@ -1,8 +1,6 @@
 import textwrap
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 
 
@@ -83,34 +81,37 @@ class CrmLead(models.Model):
         )
 
     @api.model
-    def _social_create_from_mention(self, mention, rule):
-        company = mention.company_id
-        who = mention.author_name or mention.author_handle or self.env._("Social contact")
-        platform = dict(mention._fields["platform"].selection).get(mention.platform)
-        vals = {
-            "name": self.env._(
-                "%(who)s on %(platform)s: %(text)s",
-                who=who,
-                platform=platform,
-                text=textwrap.shorten(mention.text or mention.title or "", 70, placeholder=" …"),
-            ),
-            "partner_id": mention.partner_id.id or False,
-            "contact_name": False if mention.partner_id else who,
-            "description": mention._social_html(),
-            "company_id": company.id,
-            "social_mention_id": mention.id,
-            "website": mention.author_id.profile_url or False,
-        }
-        team = rule.crm_team_id or company.social_crm_crm_team_id
-        if team:
-            vals["team_id"] = team.id
-        vals["user_id"] = rule.user_id.id or False  # never the cron's own user
-        return self.create(vals)
+    def _social_create_from_mentions(self, mentions, rule):
+        """One lead per mention, created in one batch."""
+        vals_list = []
+        for mention in mentions:
+            company = mention.company_id
+            who = mention.author_name or mention.author_handle or self.env._("Social contact")
+            platform = dict(mention._fields["platform"].selection).get(mention.platform)
+            vals = {
+                "name": self.env._(
+                    "%(who)s on %(platform)s: %(text)s",
+                    who=who,
+                    platform=platform,
+                    text=textwrap.shorten(mention.text or mention.title or "", 70, placeholder=" …"),
+                ),
+                "partner_id": mention.partner_id.id or False,
+                "contact_name": False if mention.partner_id else who,
+                "description": mention._social_html(),
+                "company_id": company.id,
+                "social_mention_id": mention.id,
+                "website": mention.author_id.profile_url or False,
+            }
+            team = rule.crm_team_id or company.social_crm_crm_team_id
+            if team:
+                vals["team_id"] = team.id
+            vals["user_id"] = rule.user_id.id or False  # never the cron's own user
+            vals_list.append(vals)
+        return self.create(vals_list)
 
-    def _social_log_mention(self, mention):
-        """A new mention of the lead's author: a note on the lead (no notification round)."""
-        self.ensure_one()
-        self._message_log(
-            body=Markup("<p><b>%s</b></p>%s") % (self.env._("New social mention"), mention._social_html()),
-            message_type="comment",
-        )
+    def _social_log_mentions(self, mentions_by_lead):
+        """New mentions of the leads' authors: one note per lead, logged in one
+        batch (no notification round: they are notes)."""
+        bodies = self.env["social.crm.mention"]._social_notes(mentions_by_lead, self.env._("New social mention"))
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(bodies, message_type="comment")

@@ -1,9 +1,9 @@
 import logging
 import textwrap
-
-from markupsafe import Markup
+from collections import Counter, defaultdict
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -102,6 +102,10 @@ class HelpdeskTicket(models.Model):
         now = fields.Datetime.now()
         value_cache, stage_cache = {}, {}
         Team = self.env["helpdesk.ticket.team"]
+        channel = self._social_channel()
+        numbers = defaultdict(list)
+        for company, count in Counter(m.company_id for m in mentions).items():
+            numbers[company] = self._social_reserve_numbers(company, count)
         for mention, rule in zip(mentions, rules, strict=True):
             priority, score, breakdown = mention._compute_ticket_priority(value_cache)
             company = mention.company_id
@@ -114,7 +118,7 @@ class HelpdeskTicket(models.Model):
                 "partner_id": mention.partner_id.id or False,
                 "partner_name": mention.partner_id.name or who,
                 "priority": priority,
-                "channel_id": self._social_channel().id or False,
+                "channel_id": channel.id or False,
                 "company_id": company.id,
                 "social_mention_id": mention.id,
                 "social_thread_key": mention._thread_key(),
@@ -122,6 +126,8 @@ class HelpdeskTicket(models.Model):
                 "social_priority_explanation": "\n".join(breakdown["reasons"]) or self.env._("No urgency signal"),
                 "social_response_deadline": company._social_crm_response_deadline(priority, now),
             }
+            if numbers[company]:
+                vals["number"] = numbers[company].pop(0)
             if team:
                 vals["team_id"] = team.id
             # the first stage of the team, looked up once per team (helpdesk would do it per ticket)
@@ -139,14 +145,41 @@ class HelpdeskTicket(models.Model):
         _logger.info("%d social ticket(s) created", len(tickets))
         return tickets
 
+    @api.model
+    def _social_reserve_numbers(self, company, count):
+        """``count`` ticket numbers of ``company`` drawn in one query.
+
+        helpdesk_mgmt draws one number per ticket (a sequence lookup and a
+        ``nextval`` each); the cron creates tickets by hundreds. Only for the
+        usual "standard" sequence without date ranges: otherwise (gapless or
+        yearly numbering) nothing is reserved and helpdesk numbers each ticket."""
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [("code", "=", "helpdesk.ticket.sequence"), ("company_id", "in", [company.id, False])],
+                order="company_id",
+                limit=1,
+            )
+        )
+        if not count or not sequence or sequence.implementation != "standard" or sequence.use_date_range:
+            return []
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        sequence = sequence.with_company(company)
+        return [sequence.get_next_char(number) for number in sorted(row[0] for row in self.env.cr.fetchall())]
+
     def _social_log_mentions(self, mentions_by_ticket):
         """New messages of known conversations: one note per ticket, logged in
         one batch (no notification round: they are notes)."""
-        title = self.env._("New message(s) in the conversation")
-        bodies = {
-            ticket.id: Markup("<p><b>%s</b></p>%s") % (title, Markup("").join(m._social_html() for m in mentions))
-            for ticket, mentions in mentions_by_ticket.items()
-        }
+        bodies = self.env["social.crm.mention"]._social_notes(
+            mentions_by_ticket, self.env._("New message(s) in the conversation")
+        )
         if bodies:
             self.browse(list(bodies))._message_log_batch(bodies, message_type="comment")
 

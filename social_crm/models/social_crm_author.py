@@ -43,7 +43,7 @@ class SocialCrmAuthor(models.Model):
     company_id = fields.Many2one("res.company", index=True)
     mention_ids = fields.One2many("social.crm.mention", "author_id", string="Mentions")
     mention_count = fields.Integer(compute="_compute_mention_count")
-    last_seen_at = fields.Datetime(readonly=True)
+    last_seen_at = fields.Datetime(readonly=True, help="When the author's latest mention was posted.")
     # Influence (0-100) and how it was computed
     influence_score = fields.Integer("Influence", readonly=True, aggregator="max")
     influence_breakdown = fields.Json(readonly=True)
@@ -204,19 +204,25 @@ class SocialCrmAuthor(models.Model):
         if not self:
             return
         stats = {
-            author: (count, likes, replies, shares)
-            for author, count, likes, replies, shares in self.env["social.crm.mention"]._read_group(
+            author: rest
+            for author, *rest in self.env["social.crm.mention"]._read_group(
                 [("author_id", "in", self.ids), ("direction", "=", "in")],
                 ["author_id"],
-                ["__count", "like_count:sum", "reply_count:sum", "share_count:sum"],
+                ["__count", "like_count:sum", "reply_count:sum", "share_count:sum", "posted_at:max"],
             )
         }
+        # only what changed is written: the pull cron may refresh the same authors meanwhile
         for author in self:
-            count, likes, replies, shares = stats.get(author, (0, 0, 0, 0))
+            count, likes, replies, shares, last_posted = stats.get(author, (0, 0, 0, 0, False))
             interactions = ((likes or 0) + (replies or 0) + (shares or 0)) / count if count else 0.0
             score, breakdown = influence_score(author.followers_count, interactions, author.verified, count)
+            vals = {}
             if score != author.influence_score or breakdown != author.influence_breakdown:
-                author.write({"influence_score": score, "influence_breakdown": breakdown})
+                vals.update(influence_score=score, influence_breakdown=breakdown)
+            if last_posted and last_posted != author.last_seen_at:
+                vals["last_seen_at"] = last_posted
+            if vals:
+                author.write(vals)
 
     @api.model
     def _find_or_create(self, platform, authors):
@@ -233,17 +239,15 @@ class SocialCrmAuthor(models.Model):
             return {}
         existing = self.search([("platform", "=", platform), ("external_key", "in", list(wanted))])
         by_key = {record.external_key: record for record in existing}
-        now = fields.Datetime.now()
-        existing.write({"last_seen_at": now})
+        # only changed profiles are written (when the author was last seen is set by the
+        # processing, from the mentions): fewer writes, no conflicts with the processing cron
         for key, record in by_key.items():
             vals = self._prepare_refresh_vals(record, wanted[key])
             if vals:
                 record.write(vals)
         missing = [key for key in wanted if key not in by_key]
         if missing:
-            created = self.create(
-                [dict(self._prepare_vals(platform, wanted[key]), last_seen_at=now) for key in missing]
-            )
+            created = self.create([self._prepare_vals(platform, wanted[key]) for key in missing])
             by_key.update({record.external_key: record for record in created})
         return by_key
 

@@ -5,7 +5,9 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.service.model import retrying
 from odoo.tools import SQL, split_every
+from odoo.tools.sql import create_index
 
 from ..connectors import ReplyTarget
 from ..scoring import priority_score
@@ -15,7 +17,7 @@ from .social_crm_routing_rule import INTENTS
 
 _logger = logging.getLogger(__name__)
 
-PROCESS_BATCH = 500  # mentions analysed and routed per transaction
+PROCESS_BATCH = 1000  # mentions analysed and routed per transaction
 
 
 class SocialCrmMention(models.Model):
@@ -27,13 +29,22 @@ class SocialCrmMention(models.Model):
     _rec_names_search = ["text", "author_handle", "title"]
     _check_company_auto = True
 
-    platform = fields.Selection(PLATFORMS, required=True, index=True)
-    external_id = fields.Char("External ID", required=True, index=True, readonly=True)
+    # Indexes are few on purpose: every mention is inserted once and updated twice (analysis,
+    # routing), and each index costs on every write. (platform, external_id) is served by the
+    # unique constraint, the processing queue by a partial index (see init).
+    platform = fields.Selection(PLATFORMS, required=True)
+    external_id = fields.Char("External ID", required=True, readonly=True)
     account_id = fields.Many2one(
         "social.crm.account", required=True, ondelete="restrict", index=True, check_company=True
     )
-    stream_id = fields.Many2one("social.crm.stream", ondelete="set null", index=True)
-    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    stream_id = fields.Many2one("social.crm.stream", ondelete="set null", index="btree_not_null")
+    # company_id and partner_id follow the account and the author. They are computed fields
+    # rather than related ones so that ingestion can give their values to create(): a related
+    # field would be filled by an UPDATE of every new row, a precomputed one by a virtual
+    # record per row. Shown read-only in the views.
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_company_id", store=True, precompute=True, readonly=False
+    )
     url = fields.Char("URL", readonly=True)
     title = fields.Char(readonly=True)
     text = fields.Text(readonly=True)
@@ -44,19 +55,27 @@ class SocialCrmMention(models.Model):
     author_handle = fields.Char(readonly=True)
     author_name = fields.Char(readonly=True)
     author_followers = fields.Integer("Followers", readonly=True)
-    partner_id = fields.Many2one(related="author_id.partner_id", store=True, index=True, string="Contact")
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Contact",
+        compute="_compute_partner_id",
+        store=True,
+        precompute=True,
+        readonly=False,
+        index="btree_not_null",
+    )
     # Conversation and engagement
     kind = fields.Selection(
         [("post", "Post"), ("reply", "Reply"), ("share", "Share / quote")], default="post", readonly=True
     )
-    thread_ref = fields.Char("Thread", readonly=True, index=True)
+    thread_ref = fields.Char("Thread", readonly=True, index="btree_not_null")
     parent_ref = fields.Char("In reply to", readonly=True)
     like_count = fields.Integer("Likes", readonly=True)
     reply_count = fields.Integer("Replies", readonly=True)
     share_count = fields.Integer("Shares", readonly=True)
     # Understanding (filled by the analysis step)
     platform_language = fields.Char(readonly=True, help="Language tag given by the platform, if any.")
-    language = fields.Char(index=True, help="Detected language (ISO 639-1); 'und' when unknown.")
+    language = fields.Char(help="Detected language (ISO 639-1); 'und' when unknown.")
     sentiment_label = fields.Selection(
         [
             ("positive", "Positive"),
@@ -65,7 +84,6 @@ class SocialCrmMention(models.Model):
             ("not_scored", "Not scored"),
         ],
         string="Sentiment",
-        index=True,
         help="Sentiment is scored for English only; other languages are 'Not scored'.",
     )
     sentiment_score = fields.Float(
@@ -83,22 +101,22 @@ class SocialCrmMention(models.Model):
         ],
         default="new",
         required=True,
-        index=True,
     )
     language_confidence = fields.Float(digits=(3, 4), readonly=True)
-    intent = fields.Selection(INTENTS, index=True, readonly=True)
+    intent = fields.Selection(INTENTS, readonly=True)
     intent_evidence = fields.Char("Why this intent", readonly=True)
     is_noise = fields.Boolean("Noise", readonly=True)
     analysis_version = fields.Char(readonly=True)
     analyzed_at = fields.Datetime(readonly=True)
     influence = fields.Integer(related="author_id.influence_score", string="Influence")
     # Routing
-    direction = fields.Selection([("in", "Received"), ("out", "Our reply")], default="in", required=True, index=True)
+    direction = fields.Selection([("in", "Received"), ("out", "Our reply")], default="in", required=True)
     routing_rule_id = fields.Many2one("social.crm.routing.rule", readonly=True, ondelete="set null")
     routing_note = fields.Char(readonly=True)
-    ticket_id = fields.Many2one("helpdesk.ticket", index=True, ondelete="set null")
-    lead_id = fields.Many2one("crm.lead", index=True, ondelete="set null")
-    raw_payload = fields.Json(readonly=True, groups="social_crm.group_social_crm_manager")
+    ticket_id = fields.Many2one("helpdesk.ticket", index="btree_not_null", ondelete="set null")
+    lead_id = fields.Many2one("crm.lead", index="btree_not_null", ondelete="set null")
+    # kept for replies and audits; not prefetched with the other fields (it is the largest column)
+    raw_payload = fields.Json(readonly=True, prefetch=False, groups="social_crm.group_social_crm_manager")
 
     _sql_constraints = [
         (
@@ -107,6 +125,27 @@ class SocialCrmMention(models.Model):
             "This mention was already stored.",
         ),
     ]
+
+    def init(self):
+        # the processing queue: only the mentions still to process, so that the cron's
+        # "next batch" stays an index scan however large the table grows
+        create_index(
+            self.env.cr,
+            "social_crm_mention_to_process_index",
+            self._table,
+            ["id"],
+            where="state = 'new' AND direction = 'in'",
+        )
+
+    @api.depends("account_id.company_id")
+    def _compute_company_id(self):
+        for mention in self:
+            mention.company_id = mention.account_id.company_id
+
+    @api.depends("author_id.partner_id")
+    def _compute_partner_id(self):
+        for mention in self:
+            mention.partner_id = mention.author_id.partner_id
 
     @api.depends("author_handle", "author_name", "text", "title")
     def _compute_display_name(self):
@@ -145,13 +184,17 @@ class SocialCrmMention(models.Model):
         """Scheduled action: analyse, identify and route new mentions in batches."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         domain = [("state", "=", "new"), ("direction", "=", "in")]
-        mentions = self.search(domain, limit=PROCESS_BATCH, order="id")
-        if not mentions:
-            return
-        mentions._process()
-        if auto_commit:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        self.env["ir.cron"]._notify_progress(done=len(mentions), remaining=self.search_count(domain))
+
+        def process_batch():
+            mentions = self.search(domain, limit=PROCESS_BATCH, order="id")
+            mentions._process()
+            return len(mentions)
+
+        # The pull cron may refresh the same authors at the same time: on such a
+        # concurrent update the batch is rolled back and processed again (then committed).
+        done = retrying(process_batch, self.env) if auto_commit else process_batch()
+        if done:
+            self.env["ir.cron"]._notify_progress(done=done, remaining=self.search_count(domain))
 
     @api.model
     def _process_new(self):
@@ -160,19 +203,22 @@ class SocialCrmMention(models.Model):
 
     def _process(self):
         """Analysis, identity resolution, influence, routing."""
-        self._analyze()
+        # what routing says of a mention no rule matches, written with the analysis:
+        # most mentions then need no second write
+        self._analyze(routing_note=self.env._("No routing rule matched"))
         authors = self.author_id
         authors._resolve_partners()
         authors._update_influence()
         self._route()
         self._award_advocacy()
 
-    def _analyze(self):
+    def _analyze(self, routing_note=None):
         """Analyse the texts and store the results with one UPDATE per batch.
 
         The analysis fields have no dependants and no tracking, so a bulk
         UPDATE is safe; it is what keeps the cron close to the speed of a plain
-        insert. "Not scored" stays NULL (the ORM would write 0.0 for False)."""
+        insert. "Not scored" stays NULL (the ORM would write 0.0 for False).
+        ``routing_note``, if given, is stored on the mentions still to route."""
         if not self:
             return
         self.flush_model()
@@ -210,9 +256,11 @@ class SocialCrmMention(models.Model):
                       SET language = v.language, language_confidence = v.confidence,
                           sentiment_label = v.label, sentiment_score = v.score, intent = v.intent,
                           intent_evidence = v.evidence, is_noise = v.noise, state = v.state,
+                          routing_note = CASE WHEN m.state = 'new' THEN %s ELSE m.routing_note END,
                           analysis_version = %s, analyzed_at = %s, write_date = %s, write_uid = %s
                      FROM (VALUES %s) AS v(id, language, confidence, label, score, intent, evidence, noise, state)
                     WHERE m.id = v.id""",
+                    routing_note,
                     ANALYZER_VERSION,
                     now,
                     now,
@@ -232,17 +280,15 @@ class SocialCrmMention(models.Model):
         tickets = defaultdict(lambda: self.browse())
         for rule, mentions in decisions.items():
             if not rule:
-                mentions.write({"routing_note": self.env._("No routing rule matched")})
-            elif rule.action == "ignore":
+                continue  # the note was written with the analysis (see _process)
+            if rule.action == "ignore":
                 mentions.write({"state": "ignored", "routing_rule_id": rule.id, "routing_note": rule.name})
             elif rule.action == "keep":
                 mentions.write({"routing_rule_id": rule.id, "routing_note": rule.name})
             elif rule.action == "ticket":
                 tickets[rule] |= mentions
             elif rule.action == "lead":
-                for mention in mentions:
-                    mention.routing_rule_id = rule
-                    mention._route_to_lead(rule)
+                mentions._route_to_leads(rule)
         if tickets:
             self._route_to_tickets(tickets)
 
@@ -284,25 +330,11 @@ class SocialCrmMention(models.Model):
             firsts = [group[0] for group in new_groups.values()]
             created = Ticket._social_create_from_mentions(firsts, [rule_of[m] for m in firsts])
             for ticket, group in zip(created, new_groups.values(), strict=True):
-                group.write(
-                    {
-                        "ticket_id": ticket.id,
-                        "state": "routed",
-                        "routing_note": ticket.display_name,
-                        "routing_rule_id": rule_of[group[0]].id,
-                    }
-                )
+                group._set_routed(rule_of[group[0]], ticket=ticket)
                 if len(group) > 1:
                     to_log[ticket] = group[1:]
         for ticket, group in joined.items():
-            group.write(
-                {
-                    "ticket_id": ticket.id,
-                    "state": "routed",
-                    "routing_note": ticket.display_name,
-                    "routing_rule_id": rule_of[group[0]].id,
-                }
-            )
+            group._set_routed(rule_of[group[0]], ticket=ticket)
             to_log[ticket] = group
         Ticket._social_log_mentions(to_log)
 
@@ -339,22 +371,47 @@ class SocialCrmMention(models.Model):
             customer_value=self._customer_value(value_cache),
         )
 
-    def _route_to_lead(self, rule):
-        self.ensure_one()
+    def _route_to_leads(self, rule):
+        """One open lead per author: join the author's open lead (a note on it),
+        create the missing leads in one batch."""
         Lead = self.env["crm.lead"].sudo()
-        lead = Lead.browse()
-        if self.author_id:
-            lead = Lead.search(
-                [("social_author_id", "=", self.author_id.id), ("active", "=", True), ("probability", "<", 100)],
-                limit=1,
+        mentions = self.sorted("id")
+        open_by_author = {}
+        if mentions.author_id:
+            for lead in Lead.search(
+                [("social_author_id", "in", mentions.author_id.ids), ("active", "=", True), ("probability", "<", 100)],
                 order="id desc",
-            )
+            ):
+                open_by_author.setdefault(lead.social_author_id, lead)
+        joined = defaultdict(lambda: self.browse())  # existing lead -> mentions
+        new_groups = {}  # author (or the mention itself when anonymous) -> mentions of a new lead
+        for mention in mentions:
+            lead = open_by_author.get(mention.author_id) if mention.author_id else None
+            if lead:
+                joined[lead] |= mention
+                continue
+            key = mention.author_id or mention
+            new_groups[key] = new_groups.get(key, self.browse()) | mention
+        to_log = {}
+        if new_groups:
+            created = Lead._social_create_from_mentions([group[0] for group in new_groups.values()], rule)
+            for lead, group in zip(created, new_groups.values(), strict=True):
+                group._set_routed(rule, lead=lead)
+                if len(group) > 1:
+                    to_log[lead] = group[1:]
+        for lead, group in joined.items():
+            group._set_routed(rule, lead=lead)
+            to_log[lead] = group
+        Lead._social_log_mentions(to_log)
+
+    def _set_routed(self, rule, ticket=None, lead=None):
+        record = ticket or lead
+        vals = {"state": "routed", "routing_rule_id": rule.id, "routing_note": record.display_name}
+        if ticket:
+            vals["ticket_id"] = ticket.id
         if lead:
-            lead._social_log_mention(self)
-        else:
-            lead = Lead._social_create_from_mention(self, rule)
-        self.write({"lead_id": lead.id, "state": "routed", "routing_note": lead.display_name})
-        return lead
+            vals["lead_id"] = lead.id
+        self.write(vals)
 
     def _social_html(self):
         """The mention as safe HTML for ticket descriptions and chatter."""
@@ -373,6 +430,14 @@ class SocialCrmMention(models.Model):
             link,
             fields.Datetime.to_string(self.posted_at) or "",
         )
+
+    @api.model
+    def _social_notes(self, mentions_by_record, title):
+        """``{record id: note}``: the mentions of each record as one HTML note."""
+        return {
+            record.id: Markup("<p><b>%s</b></p>%s") % (title, Markup("").join(m._social_html() for m in mentions))
+            for record, mentions in mentions_by_record.items()
+        }
 
     def _advocacy_behaviours(self):
         """What advocacy this mention shows: a review, a positive mention, a
@@ -445,6 +510,9 @@ class SocialCrmMention(models.Model):
             "platform": account.platform,
             "external_id": mention.external_id,
             "account_id": account.id,
+            # given so that create() need not compute them
+            "company_id": account.company_id.id,
+            "partner_id": author.partner_id.id if author else False,
             "stream_id": stream.id or False,
             "url": mention.url,
             "title": mention.title,

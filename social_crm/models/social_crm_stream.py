@@ -4,6 +4,7 @@ import threading
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..connectors import (
     CONNECTORS,
@@ -129,10 +130,7 @@ class SocialCrmStream(models.Model):
         accounts = Account.search(due_domain, order="next_pull_at asc nulls first, id", limit=ACCOUNTS_PER_BATCH)
         if not accounts:
             return
-        created = self._pull_accounts(accounts, auto_commit=auto_commit)
-        if created:
-            # analyse and route what just arrived without waiting for the next run
-            self.env.ref("social_crm.ir_cron_process_mentions")._trigger()
+        self._pull_accounts(accounts, auto_commit=auto_commit)
         remaining = Account.search_count(due_domain)
         self.env["ir.cron"]._notify_progress(done=len(accounts), remaining=remaining)
 
@@ -160,6 +158,15 @@ class SocialCrmStream(models.Model):
                 account._record_failure(err, state="retrying")
             except (AuthenticationError, ConfigurationError, ConnectorError) as err:
                 account._record_failure(err)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as err:
+                # another worker changed the same rows (an author's profile): the page is
+                # rolled back with its cursor and read again on the next run
+                if not auto_commit:
+                    raise
+                self.env.cr.rollback()
+                self.env.reset()
+                _logger.info("Concurrent update while pulling %s (%s); resumed on the next run", account.name, err)
+                continue
             except Exception as err:  # a bug or bad data in one account must not stop the cron
                 _logger.exception("Unexpected error while pulling account %s", account.name)
                 account._record_failure(err)
@@ -177,6 +184,7 @@ class SocialCrmStream(models.Model):
         cursor = stream.cursor or {}
         Mention = self.env["social.crm.mention"].sudo()
         created = Mention
+        triggered = False
         for _page_number in range(stream.max_pages):
             page = connector.fetch_page(query, cursor)
             with self.env.cr.savepoint():
@@ -192,6 +200,10 @@ class SocialCrmStream(models.Model):
                 # the page and its cursor are stored together: a crash after this
                 # line re-reads nothing, a crash before it re-reads one page
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+            if created and not triggered:
+                # analyse and route what arrived while the next pages are read (another cron worker)
+                self.env.ref("social_crm.ir_cron_process_mentions").sudo()._trigger()
+                triggered = True
             cursor = page.cursor
             if page.done:
                 break

@@ -1,6 +1,8 @@
 from datetime import timedelta, timezone
 from unittest.mock import patch
 
+import psycopg2.errors
+
 from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -140,6 +142,28 @@ class TestIngestion(SocialCrmCase):
         self.assertIn("boom", self.x_account.last_error)
         self.assertFalse(self.x_stream.cursor)  # nothing stored, nothing skipped
         self.assertEqual(self.Mention.search_count([("platform", "=", "x")]), 0)
+
+    def test_concurrent_update_is_not_an_account_error(self):
+        """Another worker updating the same rows (an author) makes PostgreSQL refuse
+        the page: it is rolled back and read again on the next run, the account is
+        not put in error. (Without the cron's commits, as in tests, it propagates.)"""
+        self.yt_account.active = False
+        conflict = psycopg2.errors.SerializationFailure("could not serialize access due to concurrent update")
+        Stream = self.env["social.crm.stream"]
+        with patch.object(type(self.Mention), "_ingest", side_effect=conflict):
+            with self.replaying() as mock, self.assertRaises(psycopg2.errors.SerializationFailure):
+                self.add(mock, "GET", X_SEARCH, X_PAGE)
+                Stream._pull_accounts(self.x_account, auto_commit=False)
+            with (
+                self.replaying() as mock,
+                patch.object(self.env.cr, "rollback") as rollback,
+            ):
+                self.add(mock, "GET", X_SEARCH, X_PAGE)
+                self.assertEqual(Stream._pull_accounts(self.x_account, auto_commit=True), 0)
+        rollback.assert_called_once()
+        self.assertNotEqual(self.x_account.state, "error")
+        self.assertFalse(self.x_account.error_count)
+        self.assertFalse(self.x_stream.cursor)
 
     def test_rate_limited_account_waits(self):
         self.yt_account.active = False

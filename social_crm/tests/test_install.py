@@ -1,3 +1,6 @@
+import importlib.util
+import os
+
 from odoo.tests import common, tagged
 
 from odoo.addons.social_crm.connectors import CONNECTORS
@@ -32,3 +35,23 @@ class TestInstall(common.TransactionCase):
     def test_mention_unique_per_platform(self):
         constraints = dict((name, sql) for name, sql, _msg in self.env["social.crm.mention"]._sql_constraints)
         self.assertEqual(constraints["platform_external_id_unique"], "unique(platform, external_id)")
+
+    def test_processing_queue_is_a_partial_index_and_old_indexes_are_dropped(self):
+        cr = self.env.cr
+        cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'social_crm_mention_to_process_index'")
+        self.assertIn("WHERE", cr.fetchone()[0])
+        # the queue query is served by it
+        cr.execute("SET LOCAL enable_seqscan = off")
+        cr.execute(
+            "EXPLAIN SELECT id FROM social_crm_mention WHERE state = 'new' AND direction = 'in' ORDER BY id LIMIT 1000"
+        )
+        self.assertIn("social_crm_mention_to_process_index", " ".join(row[0] for row in cr.fetchall()))
+        # an index of 18.0.1.0.0 is dropped by the migration (DDL is rolled back with the test)
+        cr.execute('CREATE INDEX "social_crm_mention__intent_index" ON social_crm_mention (intent)')
+        path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations", "18.0.1.1.0", "pre-migration.py")
+        spec = importlib.util.spec_from_file_location("social_crm_pre_migration_18_0_1_1_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(cr, "18.0.1.0.0")
+        cr.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'social_crm_mention__intent_index'")
+        self.assertFalse(cr.fetchall())

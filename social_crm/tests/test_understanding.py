@@ -171,6 +171,66 @@ class TestUnderstandAndAct(SocialCrmCase):
         self.process()
         self.assertEqual(again.lead_id, lead)
 
+    def test_one_lead_per_author_within_a_batch_and_notes_for_the_rest(self):
+        first = self.ingest("How much is the pro plan? Looking for a quote", handle="erin")
+        second = self.ingest("Also, what is the price for 20 seats? quote please", handle="erin")
+        other = self.ingest("Interested in buying the enterprise plan, what does it cost?", handle="frank")
+        self.process()
+        self.assertEqual({m.intent for m in first | second | other}, {"purchase_intent"})
+        self.assertTrue(first.lead_id)
+        self.assertEqual(second.lead_id, first.lead_id)
+        self.assertNotEqual(other.lead_id, first.lead_id)
+        self.assertEqual(first.lead_id.social_mention_id, first)
+        self.assertEqual((first | second).mapped("state"), ["routed", "routed"])
+        self.assertEqual(second.routing_note, first.lead_id.display_name)
+        notes = first.lead_id.message_ids.filtered(lambda m: "20 seats" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertFalse(other.lead_id.message_ids.filtered(lambda m: "20 seats" in (m.body or "")))
+
+    def test_unmatched_mention_note_and_reanalysis_keeps_routing(self):
+        unmatched = self.ingest("Just landed in Lisbon, lovely weather today", handle="gina")
+        complaint = self.ingest("Your app is broken and support never answers, terrible", handle="hank")
+        self.process()
+        self.assertEqual(unmatched.state, "analysed")
+        self.assertEqual(unmatched.routing_note, "No routing rule matched")
+        self.assertFalse(unmatched.routing_rule_id)
+        note = complaint.routing_note
+        self.assertEqual(note, complaint.ticket_id.display_name)
+        complaint.action_reanalyse()
+        self.assertEqual((complaint.state, complaint.routing_note), ("routed", note))
+
+    def test_ticket_numbers_are_drawn_from_the_helpdesk_sequence(self):
+        sequence = self.env["ir.sequence"].search([("code", "=", "helpdesk.ticket.sequence")], limit=1)
+        texts = ["My parcel is lost, awful service", "The app crashes on login, fix it", "Refund me now, broken"]
+        mentions = self.Mention.browse()
+        for index, text in enumerate(texts):
+            mentions |= self.ingest(text, handle=f"num{index}")
+        self.process()
+        tickets = mentions.ticket_id
+        self.assertEqual(len(tickets), 3)
+        self.assertEqual(len(set(tickets.mapped("number"))), 3)
+        for number in tickets.mapped("number"):
+            self.assertTrue(number.startswith(sequence.prefix or ""), number)
+            self.assertNotEqual(number, "/")
+        # the next ticket created by hand follows them
+        later = self.env["helpdesk.ticket"].create({"name": "By hand", "description": "<p>x</p>"})
+        self.assertGreater(later.number, max(tickets.mapped("number")))
+        # a gapless sequence is left to helpdesk, which numbers each ticket itself
+        sequence.implementation = "no_gap"
+        self.assertEqual(self.env["helpdesk.ticket"]._social_reserve_numbers(self.env.company, 2), [])
+        gapless = self.ingest("Still broken, worst app ever, refund", handle="num9")
+        self.process()
+        self.assertTrue(gapless.ticket_id.number.startswith(sequence.prefix or ""))
+        self.assertNotIn(gapless.ticket_id.number, tickets.mapped("number"))
+
+    def test_author_last_seen_is_their_latest_mention(self):
+        older = self.ingest("Nice weather for a walk", handle="ivy")
+        newer = self.ingest("Back home after the walk", handle="ivy")
+        newer.sudo().posted_at = fields.Datetime.now() - timedelta(minutes=1)
+        older.sudo().posted_at = fields.Datetime.now() - timedelta(days=2)
+        self.process()
+        self.assertEqual(newer.author_id.last_seen_at, newer.posted_at)
+
     def test_dry_run_creates_nothing(self):
         self.ingest("The app crashed again, I want a refund")
         self.ingest("What's the price of the pro plan? want to buy", handle="bob")

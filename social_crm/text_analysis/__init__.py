@@ -47,16 +47,28 @@ def analyze(text, languages=None, platform_language=None):
     and the tag is one of the expected languages.
 
     Results are cached per process (retweets, cross-posts and re-analysis of
-    the same text cost nothing the second time); they are immutable.
+    the same text cost nothing the second time); they are immutable. Language
+    detection, the costly part, is cached on the text alone, so the same text
+    seen with different platform tags is detected once.
     """
     return _analyze_cached(text or "", tuple(sorted(set(languages or ()))), platform_language or "")
 
 
+def clear_caches():
+    """Forget every cached result (benchmarks, tests)."""
+    _analyze_cached.cache_clear()
+    _detect_cached.cache_clear()
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _detect_cached(text, languages):
+    cleaned = clean_for_detection(text)
+    return cleaned, detect_cleaned_language(cleaned, list(languages) or None)
+
+
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def _analyze_cached(text, languages, platform_language):
-    languages = list(languages) or None
-    cleaned = clean_for_detection(text)
-    language = detect_cleaned_language(cleaned, languages)
+    cleaned, language = _detect_cached(text, languages)
     if not language.known and platform_language:
         tag = platform_language.split("-")[0].lower()
         if not languages or tag in set(languages) | {"en"}:
@@ -74,6 +86,7 @@ __all__ = [
     "UNDETERMINED",
     "Analysis",
     "analyze",
+    "clear_caches",
     "available_languages",
     "classify_intent",
     "clean_for_detection",
