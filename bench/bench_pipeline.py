@@ -3,19 +3,24 @@
     python bench/bench_pipeline.py [--mentions 10000] [--db social_crm_bench] [--keep-db]
 
 Needs Odoo 18 (see README.md). It creates a fresh database with social_crm (no
-demo data), then, in one process:
+demo data), then:
 
 1. builds N mentions from the recorded API responses of every platform (texts,
    authors and engagement as the platforms sent them; ids made unique);
-2. ingests them through ``social.crm.stream._pull_accounts`` (pages of 100,
-   savepoint + cursor + commit per page, exactly as the cron does) and runs
-   ``social.crm.mention._cron_process_mentions`` until nothing is left
-   (analysis, identity resolution, influence, routing to tickets and leads);
-3. times a bare batched ``create()`` of the same number of mention rows;
-4. times the analysis alone (langdetect + VADER + intent) with all 55 language
+2. one cron worker: ingests them through ``social.crm.stream._pull_accounts``
+   (pages of 100, savepoint + cursor + commit per page, exactly as the pull
+   cron does), then runs ``social.crm.mention._cron_process_mentions`` until
+   nothing is left (analysis, identity resolution, influence, routing to
+   tickets and leads, advocacy; one transaction per batch);
+3. two cron workers (Odoo's default ``max_cron_threads=2``), on an emptied
+   database: the same pull, while a second process runs the processing cron
+   as soon as pages are stored (as cron workers do with ``--workers``);
+4. times a bare batched ``create()`` of the same mention rows (the values the
+   ingestion stores) and, for reference, of minimal rows;
+5. times the analysis alone (langdetect + VADER + intent) with all 55 language
    profiles and with the company's restricted set.
 
-It prints mentions/second, peak memory and the ratio to the bare create.
+It prints mentions/second, peak memory and the ratios to the bare create.
 Targets (docs/nlp-bench.md, issue 5): pipeline within 3x of the bare create;
 analysis >= 500 mentions/s with all profiles, >= 1,900/s restricted.
 """

@@ -2,6 +2,8 @@ import logging
 import textwrap
 from collections import Counter, defaultdict
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -114,7 +116,9 @@ class HelpdeskTicket(models.Model):
             title = textwrap.shorten(mention.title or mention.text or "", 80, placeholder=" …")
             vals = {
                 "name": f"{who}: {title}" if title else who,
-                "description": mention._social_html(),
+                # the customer's words, as the body of an e-mail ticket; who, where and
+                # when are in the ticket's Social tab
+                "description": Markup("<p>%s</p>") % mention._social_text_html(),
                 "partner_id": mention.partner_id.id or False,
                 "partner_name": mention.partner_id.name or who,
                 "priority": priority,
@@ -171,8 +175,10 @@ class HelpdeskTicket(models.Model):
                 count,
             )
         )
-        sequence = sequence.with_company(company)
-        return [sequence.get_next_char(number) for number in sorted(row[0] for row in self.env.cr.fetchall())]
+        numbers = sorted(row[0] for row in self.env.cr.fetchall())
+        # get_next_char() formatting, with the prefix and suffix interpolated once
+        prefix, suffix = sequence.with_company(company)._get_prefix_suffix()
+        return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number in numbers]
 
     def _social_log_mentions(self, mentions_by_ticket):
         """New messages of known conversations: one note per ticket, logged in

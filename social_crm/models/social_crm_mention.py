@@ -413,6 +413,11 @@ class SocialCrmMention(models.Model):
             vals["lead_id"] = lead.id
         self.write(vals)
 
+    def _social_text_html(self):
+        """The mention's own words as safe HTML (line breaks kept)."""
+        self.ensure_one()
+        return Markup("<br/>").join((self.text or self.title or "").splitlines() or [""])
+
     def _social_html(self):
         """The mention as safe HTML for ticket descriptions and chatter."""
         self.ensure_one()
@@ -423,7 +428,7 @@ class SocialCrmMention(models.Model):
             if self.url
             else platform
         )
-        body = Markup("<br/>").join((self.text or "").splitlines() or [""])
+        body = self._social_text_html()
         return Markup("<blockquote>%s</blockquote><p>%s · %s · %s</p>") % (
             body,
             who,

@@ -1,3 +1,4 @@
+import functools
 import re
 
 from odoo import api, fields, models
@@ -24,6 +25,14 @@ ACTIONS = [
     ("ignore", "Ignore"),
     ("keep", "Keep for review"),
 ]
+
+
+@functools.lru_cache(maxsize=512)
+def _keyword_patterns(keywords):
+    """Whole-word, case-insensitive patterns of the rule's keywords (one per line);
+    compiled once per keyword list, not once per mention."""
+    terms = [t.strip() for t in keywords.splitlines() if t.strip()]
+    return tuple(re.compile(rf"(?<!\w){re.escape(t)}(?!\w)", re.IGNORECASE) for t in terms)
 
 
 class SocialCrmRoutingRule(models.Model):
@@ -66,8 +75,7 @@ class SocialCrmRoutingRule(models.Model):
 
     def _keyword_patterns(self):
         self.ensure_one()
-        terms = [t.strip() for t in (self.keywords or "").splitlines() if t.strip()]
-        return [re.compile(rf"(?<!\w){re.escape(t)}(?!\w)", re.IGNORECASE) for t in terms]
+        return _keyword_patterns(self.keywords or "")
 
     def _matches(self, mention):
         """True when every condition set on the rule holds for ``mention``."""

@@ -10,6 +10,7 @@
 """
 
 import dataclasses
+import functools
 import os
 import threading
 
@@ -53,8 +54,13 @@ def available_languages():
     return sorted({RESULT_ALIASES.get(name, name) for name in os.listdir(_profile_dir())})
 
 
+@functools.cache
+def _available_profiles():
+    return frozenset(os.listdir(_profile_dir()))
+
+
 def _profile_names(languages):
-    available = set(os.listdir(_profile_dir()))
+    available = _available_profiles()
     names = set()
     for code in languages:
         code = (code or "").strip().lower().replace("_", "-")
@@ -65,11 +71,16 @@ def _profile_names(languages):
     return sorted(names)
 
 
+@functools.lru_cache(maxsize=256)
+def _profile_key(languages):
+    return tuple(_profile_names(set(languages) | {"en"}))
+
+
 def get_factory(languages=None):
     """The shared factory for ``languages`` (plus English); all when empty."""
     from langdetect.detector_factory import DetectorFactory
 
-    names = tuple(_profile_names(set(languages) | {"en"})) if languages else ()
+    names = _profile_key(tuple(languages)) if languages else ()
     factory = _factories.get(names)
     if factory is not None:
         return factory
