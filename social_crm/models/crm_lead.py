@@ -81,10 +81,10 @@ class CrmLead(models.Model):
         )
 
     @api.model
-    def _social_create_from_mentions(self, mentions, rule):
-        """One lead per mention, created in one batch."""
+    def _social_create_from_mentions(self, mentions, rules):
+        """One lead per mention (routed by the matching rule), created in one batch."""
         vals_list = []
-        for mention in mentions:
+        for mention, rule in zip(mentions, rules, strict=True):
             company = mention.company_id
             who = mention.author_name or mention.author_handle or self.env._("Social contact")
             platform = dict(mention._fields["platform"].selection).get(mention.platform)
@@ -109,9 +109,7 @@ class CrmLead(models.Model):
             vals_list.append(vals)
         return self.create(vals_list)
 
+    @api.model
     def _social_log_mentions(self, mentions_by_lead):
-        """New mentions of the leads' authors: one note per lead, logged in one
-        batch (no notification round: they are notes)."""
-        bodies = self.env["social.crm.mention"]._social_notes(mentions_by_lead, self.env._("New social mention"))
-        if bodies:
-            self.browse(list(bodies))._message_log_batch(bodies, message_type="comment")
+        """New mentions of the leads' authors: one note per lead."""
+        self.env["social.crm.mention"]._social_log_notes(mentions_by_lead, self.env._("New social mention"))

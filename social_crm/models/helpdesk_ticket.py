@@ -1,6 +1,6 @@
 import logging
 import textwrap
-from collections import Counter, defaultdict
+from collections import Counter
 
 from markupsafe import Markup
 
@@ -105,9 +105,10 @@ class HelpdeskTicket(models.Model):
         value_cache, stage_cache = {}, {}
         Team = self.env["helpdesk.ticket.team"]
         channel = self._social_channel()
-        numbers = defaultdict(list)
-        for company, count in Counter(m.company_id for m in mentions).items():
-            numbers[company] = self._social_reserve_numbers(company, count)
+        numbers = {
+            company: iter(self._social_reserve_numbers(company, count))
+            for company, count in Counter(m.company_id for m in mentions).items()
+        }
         for mention, rule in zip(mentions, rules, strict=True):
             priority, score, breakdown = mention._compute_ticket_priority(value_cache)
             company = mention.company_id
@@ -130,8 +131,9 @@ class HelpdeskTicket(models.Model):
                 "social_priority_explanation": "\n".join(breakdown["reasons"]) or self.env._("No urgency signal"),
                 "social_response_deadline": company._social_crm_response_deadline(priority, now),
             }
-            if numbers[company]:
-                vals["number"] = numbers[company].pop(0)
+            number = next(numbers[company], None)
+            if number:  # else helpdesk numbers the ticket itself
+                vals["number"] = number
             if team:
                 vals["team_id"] = team.id
             # the first stage of the team, looked up once per team (helpdesk would do it per ticket)
@@ -157,6 +159,8 @@ class HelpdeskTicket(models.Model):
         ``nextval`` each); the cron creates tickets by hundreds. Only for the
         usual "standard" sequence without date ranges: otherwise (gapless or
         yearly numbering) nothing is reserved and helpdesk numbers each ticket."""
+        if not count:
+            return []
         sequence = (
             self.env["ir.sequence"]
             .sudo()
@@ -166,7 +170,7 @@ class HelpdeskTicket(models.Model):
                 limit=1,
             )
         )
-        if not count or not sequence or sequence.implementation != "standard" or sequence.use_date_range:
+        if not sequence or sequence.implementation != "standard" or sequence.use_date_range:
             return []
         self.env.cr.execute(
             SQL(
@@ -180,14 +184,12 @@ class HelpdeskTicket(models.Model):
         prefix, suffix = sequence.with_company(company)._get_prefix_suffix()
         return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for number in numbers]
 
+    @api.model
     def _social_log_mentions(self, mentions_by_ticket):
-        """New messages of known conversations: one note per ticket, logged in
-        one batch (no notification round: they are notes)."""
-        bodies = self.env["social.crm.mention"]._social_notes(
+        """New messages of known conversations: one note per ticket."""
+        self.env["social.crm.mention"]._social_log_notes(
             mentions_by_ticket, self.env._("New message(s) in the conversation")
         )
-        if bodies:
-            self.browse(list(bodies))._message_log_batch(bodies, message_type="comment")
 
     def _social_mark_answered(self):
         self.filtered(lambda t: not t.social_first_response_at).write(

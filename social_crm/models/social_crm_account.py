@@ -219,7 +219,7 @@ class SocialCrmAccount(models.Model):
         created = self.env["social.crm.mention"].sudo()._ingest(self.env["social.crm.stream"], mentions, account=self)
         self.sudo().last_webhook_at = fields.Datetime.now()
         if created:
-            self.env.ref("social_crm.ir_cron_process_mentions").sudo()._trigger()
+            self.env["social.crm.mention"]._trigger_processing()
         return len(created)
 
     def _try_lock(self):

@@ -305,12 +305,16 @@ class SocialCrmMention(models.Model):
                 [("social_thread_key", "in", list(set(keys.values()))), ("closed", "=", False)], order="id"
             )
         }
-        parent_refs = [m.parent_ref for m in mentions if m.parent_ref]
+        parents = mentions.filtered("parent_ref")
         by_parent = {}
-        if parent_refs:
-            for parent in self.search([("external_id", "in", parent_refs), ("ticket_id", "!=", False)]).filtered(
-                lambda p: not p.ticket_id.closed
-            ):
+        if parents:
+            # with the platform, so that the (platform, external_id) unique index serves it
+            domain = [
+                ("platform", "in", list(set(parents.mapped("platform")))),
+                ("external_id", "in", parents.mapped("parent_ref")),
+                ("ticket_id", "!=", False),
+            ]
+            for parent in self.search(domain).filtered(lambda p: not p.ticket_id.closed):
                 by_parent[(parent.platform, parent.external_id)] = parent.ticket_id
         joined = defaultdict(lambda: self.browse())  # existing ticket -> mentions
         new_groups = {}  # thread key -> mentions of a ticket to create
@@ -325,18 +329,25 @@ class SocialCrmMention(models.Model):
             new_groups.setdefault(key, self.browse())
             new_groups[key] |= mention
             new_by_external[(mention.platform, mention.external_id)] = key
+        self._route_groups(Ticket, joined, new_groups, rule_of)
+
+    @api.model
+    def _route_groups(self, Target, joined, new_groups, rule_of):
+        """Settle grouped mentions on tickets or leads (``Target``): each new group
+        gets a record made from its first mention, every mention is marked routed
+        to its record, and the others are logged on it as one note per record."""
         to_log = {}
         if new_groups:
             firsts = [group[0] for group in new_groups.values()]
-            created = Ticket._social_create_from_mentions(firsts, [rule_of[m] for m in firsts])
-            for ticket, group in zip(created, new_groups.values(), strict=True):
-                group._set_routed(rule_of[group[0]], ticket=ticket)
+            created = Target._social_create_from_mentions(firsts, [rule_of[m] for m in firsts])
+            for record, group in zip(created, new_groups.values(), strict=True):
+                group._set_routed(rule_of[group[0]], record)
                 if len(group) > 1:
-                    to_log[ticket] = group[1:]
-        for ticket, group in joined.items():
-            group._set_routed(rule_of[group[0]], ticket=ticket)
-            to_log[ticket] = group
-        Ticket._social_log_mentions(to_log)
+                    to_log[record] = group[1:]
+        for record, group in joined.items():
+            group._set_routed(rule_of[group[0]], record)
+            to_log[record] = group
+        Target._social_log_mentions(to_log)
 
     def _thread_key(self):
         self.ensure_one()
@@ -392,26 +403,14 @@ class SocialCrmMention(models.Model):
                 continue
             key = mention.author_id or mention
             new_groups[key] = new_groups.get(key, self.browse()) | mention
-        to_log = {}
-        if new_groups:
-            created = Lead._social_create_from_mentions([group[0] for group in new_groups.values()], rule)
-            for lead, group in zip(created, new_groups.values(), strict=True):
-                group._set_routed(rule, lead=lead)
-                if len(group) > 1:
-                    to_log[lead] = group[1:]
-        for lead, group in joined.items():
-            group._set_routed(rule, lead=lead)
-            to_log[lead] = group
-        Lead._social_log_mentions(to_log)
+        self._route_groups(Lead, joined, new_groups, dict.fromkeys(mentions, rule))
 
-    def _set_routed(self, rule, ticket=None, lead=None):
-        record = ticket or lead
-        vals = {"state": "routed", "routing_rule_id": rule.id, "routing_note": record.display_name}
-        if ticket:
-            vals["ticket_id"] = ticket.id
-        if lead:
-            vals["lead_id"] = lead.id
-        self.write(vals)
+    def _set_routed(self, rule, record):
+        """Routed by ``rule`` to ``record``, a helpdesk ticket or a CRM lead."""
+        link = {"helpdesk.ticket": "ticket_id", "crm.lead": "lead_id"}[record._name]
+        self.write(
+            {"state": "routed", "routing_rule_id": rule.id, "routing_note": record.display_name, link: record.id}
+        )
 
     def _social_text_html(self):
         """The mention's own words as safe HTML (line breaks kept)."""
@@ -419,7 +418,7 @@ class SocialCrmMention(models.Model):
         return Markup("<br/>").join((self.text or self.title or "").splitlines() or [""])
 
     def _social_html(self):
-        """The mention as safe HTML for ticket descriptions and chatter."""
+        """The mention as safe HTML, with who, where and when: lead descriptions, chatter notes."""
         self.ensure_one()
         platform = dict(self._fields["platform"].selection).get(self.platform, self.platform)
         who = self.author_name or self.author_handle or "?"
@@ -437,12 +436,21 @@ class SocialCrmMention(models.Model):
         )
 
     @api.model
-    def _social_notes(self, mentions_by_record, title):
-        """``{record id: note}``: the mentions of each record as one HTML note."""
-        return {
+    def _social_log_notes(self, mentions_by_record, title):
+        """Log the mentions of each record (all of one model) on it as one note,
+        in one batch (no notification round: they are notes)."""
+        bodies = {
             record.id: Markup("<p><b>%s</b></p>%s") % (title, Markup("").join(m._social_html() for m in mentions))
             for record, mentions in mentions_by_record.items()
         }
+        if bodies:
+            records = next(iter(mentions_by_record))
+            records.browse(list(bodies))._message_log_batch(bodies, message_type="comment")
+
+    @api.model
+    def _trigger_processing(self):
+        """Have the processing cron run soon (new mentions were stored)."""
+        self.env.ref("social_crm.ir_cron_process_mentions").sudo()._trigger()
 
     def _advocacy_behaviours(self):
         """What advocacy this mention shows: a review, a positive mention, a

@@ -202,7 +202,7 @@ class SocialCrmStream(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             if created and not triggered:
                 # analyse and route what arrived while the next pages are read (another cron worker)
-                self.env.ref("social_crm.ir_cron_process_mentions").sudo()._trigger()
+                Mention._trigger_processing()
                 triggered = True
             cursor = page.cursor
             if page.done:
