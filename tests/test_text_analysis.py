@@ -1,5 +1,6 @@
 """Language, sentiment and intent: deterministic, English-only sentiment, explained intent."""
 
+import glob
 import os
 
 import pytest
@@ -134,6 +135,55 @@ def test_huge_text_is_analysed():
 def test_platform_language_used_when_detection_is_unsure():
     analysis = analyze("ok 👍", COMPANY, platform_language="en")
     assert analysis.language.code == "en" and analysis.language.confidence == 0.0
+
+
+@pytest.mark.skipif(not os.path.isdir(EVAL), reason="shared evaluation data not present")
+@pytest.mark.parametrize("languages", [None, COMPANY], ids=["all-profiles", "restricted"])
+def test_faster_detector_gives_langdetects_own_probabilities(languages):
+    """The unrolled detector is langdetect: the same probabilities, to the last bit,
+    on mentions and sentences of every script, for 3 trials and for langdetect's 7."""
+    from langdetect.detector import Detector
+
+    from social_crm.text_analysis.detector import FastDetector
+
+    texts = [
+        "Ünïcödé ÀÉÎ ţşș Ĳ ﾃｽﾄ テスト 漢字 한국어 ب ی",
+        "ABC DEF gh aBCd AbC A B",
+        "a",
+        "  double  spaces, punctuation!!! end. ",
+        "NASA's JWST: 10 images",
+        "مرحبا بكم في متجرنا abc xyz   mail me a@b.example or https://x.example/a",
+        "Tiếng Việt có dấu: Thử nghiệm tiếng Việt",
+        "Привет, как дела? OK",
+    ]
+    for path in sorted(glob.glob(os.path.join(EVAL, "langid", "lingua_sentences", "*.txt"))):
+        with open(path, encoding="utf-8") as handle:
+            texts += [line.strip() for line in handle if line.strip()][:8]
+    for path in sorted(glob.glob(os.path.join(EVAL, "sentiment", "umsab", "*", "val_text.txt"))):
+        with open(path, encoding="utf-8") as handle:
+            texts += [clean_for_detection(line) for line in handle if line.strip()][:15]
+    factory = language_module.get_factory(languages)
+    fast = FastDetector
+    for n_trial in (language_module.N_TRIALS, 7):
+
+        def probabilities(detector_class, text, n_trial=n_trial):
+            detector = detector_class(factory)
+            detector.n_trial = n_trial
+            detector.append(text)
+            try:
+                return [(p.lang, p.prob) for p in detector.get_probabilities()]
+            except Exception as error:  # noqa: BLE001 (the same error is expected from both)
+                return type(error).__name__
+
+        for text in texts:
+            assert probabilities(fast, text) == probabilities(Detector, text), text
+    for text in texts:  # the n-grams too, cleaned as the detector cleans them
+        stock, ours = Detector(factory), fast(factory)
+        for detector in (stock, ours):
+            detector.append(text)
+            detector.cleaning_text()
+        assert ours.text == stock.text, text
+        assert ours._extract_ngrams() == stock._extract_ngrams(), text
 
 
 @pytest.mark.skipif(not os.path.isdir(EVAL), reason="shared evaluation data not present")

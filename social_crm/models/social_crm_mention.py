@@ -18,6 +18,22 @@ from .social_crm_routing_rule import INTENTS
 _logger = logging.getLogger(__name__)
 
 PROCESS_BATCH = 1000  # mentions analysed and routed per transaction
+# the columns _analyze() writes with its bulk UPDATE
+ANALYSIS_WRITES = [
+    "language",
+    "language_confidence",
+    "sentiment_label",
+    "sentiment_score",
+    "intent",
+    "intent_evidence",
+    "is_noise",
+    "state",
+    "routing_note",
+    "analysis_version",
+    "analyzed_at",
+    "write_date",
+    "write_uid",
+]
 
 
 class SocialCrmMention(models.Model):
@@ -268,7 +284,8 @@ class SocialCrmMention(models.Model):
                     SQL(", ").join(chunk),
                 )
             )
-        self.invalidate_recordset()
+        # only what the UPDATE wrote: the texts, authors... stay in cache for routing
+        self.invalidate_recordset(ANALYSIS_WRITES)
 
     def _route(self):
         """Apply the first matching routing rule to each analysed mention."""
@@ -418,7 +435,9 @@ class SocialCrmMention(models.Model):
         return Markup("<br/>").join((self.text or self.title or "").splitlines() or [""])
 
     def _social_html(self):
-        """The mention as safe HTML, with who, where and when: lead descriptions, chatter notes."""
+        """The mention as safe HTML, who, where and when, then the words: lead
+        descriptions, chatter notes. No <blockquote>: Odoo takes it for a quoted
+        e-mail and folds it away under "Read more" in the chatter."""
         self.ensure_one()
         platform = dict(self._fields["platform"].selection).get(self.platform, self.platform)
         who = self.author_name or self.author_handle or "?"
@@ -427,12 +446,11 @@ class SocialCrmMention(models.Model):
             if self.url
             else platform
         )
-        body = self._social_text_html()
-        return Markup("<blockquote>%s</blockquote><p>%s · %s · %s</p>") % (
-            body,
+        return Markup("<p><b>%s</b> · %s · %s</p><p>%s</p>") % (
             who,
             link,
             fields.Datetime.to_string(self.posted_at) or "",
+            self._social_text_html(),
         )
 
     @api.model

@@ -142,6 +142,11 @@ class TestUnderstandAndAct(SocialCrmCase):
         self.assertEqual(reply.ticket_id, first.ticket_id)
         self.assertEqual(self.env["helpdesk.ticket"].search_count([("social_thread_key", "=", "x:conv-1")]), 1)
         self.assertEqual(first.ticket_id.social_mention_count, 3)
+        # the conversation's new messages are a note on the ticket, in full view: the
+        # chatter folds away what html_sanitize marks as quoted (data-o-mail-quote)
+        [note] = first.ticket_id.message_ids.filtered(lambda m: "Still waiting" in (m.body or ""))
+        self.assertIn("Why is nobody answering?", note.body)
+        self.assertNotIn("data-o-mail-quote", note.body)
         # a closed ticket is not reopened: a new conversation message opens a new one
         first.ticket_id.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         later = self.ingest("It broke again, terrible", thread="conv-1")
@@ -354,6 +359,8 @@ class TestUnderstandAndAct(SocialCrmCase):
         self.assertTrue(ticket.social_first_response_at)
         self.assertEqual(ticket.social_sla_status, "answered")
         self.assertIn("Replied on X", ticket.message_ids[0].body)
+        self.assertIn("Sorry about that, we are on it.", ticket.message_ids[0].body)
+        self.assertNotIn("data-o-mail-quote", ticket.message_ids[0].body)
 
     def test_first_response_time_is_reported(self):
         mention = self.ingest("The export is broken, please help")

@@ -56,8 +56,11 @@ def analyze(text, languages=None, platform_language=None):
 
 def clear_caches():
     """Forget every cached result (benchmarks, tests)."""
+    from . import detector
+
     _analyze_cached.cache_clear()
     _detect_cached.cache_clear()
+    detector.clear_caches()
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)

@@ -312,20 +312,19 @@ def _tokens(text):
 
 
 def _compile():
-    """Index the cues: word cues as token n-grams (whole words only, so "bug"
-    never matches "debugging"), symbol cues (emoji) as substrings. Matching is
-    then one tokenisation and a few set look-ups per text."""
-    index = {}
+    """Index the cues of every intent together: word cues as token n-grams
+    (whole words only, so "bug" never matches "debugging"), symbol cues (emoji)
+    as substrings. Matching is then one tokenisation and one set look-up per
+    token n-gram of the text."""
+    ngrams, symbols = {}, []
     for intent, by_language in CUES.items():
-        ngrams, symbols = {}, []
-        for cue in {cue for cues in by_language.values() for cue in cues}:
+        for cue in sorted({cue for cues in by_language.values() for cue in cues}):
             tokens = _tokens(cue)
             if tokens and "".join(tokens) == re.sub(r"[\s-]", "", cue.lower()):
-                ngrams[tokens] = cue
+                ngrams.setdefault(tokens, []).append((intent, cue))
             else:
-                symbols.append(cue)
-        index[intent] = (ngrams, tuple(symbols), max((len(k) for k in ngrams), default=1))
-    return index
+                symbols.append((intent, cue))
+    return ngrams, tuple(symbols), max(len(k) for k in ngrams)
 
 
 _INDEX = _compile()
@@ -350,14 +349,15 @@ def classify_intent(text, sentiment=None):
     text = text or ""
     tokens = _tokens(text)
     evidence = {intent: [] for intent in CUES}
-    for intent, (ngrams, symbols, longest) in _INDEX.items():
-        found = evidence[intent]
-        for size in range(1, longest + 1):
-            for start in range(len(tokens) - size + 1):
-                cue = ngrams.get(tokens[start : start + size])
-                if cue and cue not in found:
-                    found.append(cue)
-        found.extend(symbol for symbol in symbols if symbol in text)
+    ngrams, symbols, longest = _INDEX
+    for size in range(1, longest + 1):
+        for start in range(len(tokens) - size + 1):
+            for intent, cue in ngrams.get(tokens[start : start + size], ()):
+                if cue not in evidence[intent]:
+                    evidence[intent].append(cue)
+    for intent, symbol in symbols:
+        if symbol in text:
+            evidence[intent].append(symbol)
     scores = {intent: WEIGHTS[intent] * len(cues) for intent, cues in evidence.items()}
     if QUESTION_MARK.search(text):
         scores[QUESTION] += 1.0

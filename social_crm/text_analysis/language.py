@@ -117,7 +117,10 @@ def detect_cleaned_language(cleaned, languages=None, min_confidence=MIN_CONFIDEN
 
     if letter_count(cleaned) < MIN_LETTERS:
         return LanguageResult(UNDETERMINED, 0.0)
-    detector = get_factory(languages).create()  # a Detector per text is required (it holds the text)
+    from .detector import FastDetector
+
+    factory = get_factory(languages)
+    detector = FastDetector(factory)  # a Detector per text is required (it holds the text)
     detector.n_trial = N_TRIALS
     try:
         detector.append(cleaned[:MAX_DETECTION_CHARS])

@@ -119,7 +119,9 @@ class SocialCrmReply(models.TransientModel):
             Markup(' (<a href="%s" target="_blank" rel="noopener">%s</a>)') % (url, self.env._("open")) if url else ""
         )
         self.ticket_id.message_post(
-            body=Markup("<p><b>%s</b>%s</p><blockquote>%s</blockquote>") % (what, link, self.body.strip()),
+            # the answer as a paragraph, not a <blockquote> (the chatter folds quotes away)
+            body=Markup("<p><b>%s</b>%s</p><p>%s</p>")
+            % (what, link, Markup("<br/>").join(self.body.strip().splitlines())),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
