@@ -2,8 +2,6 @@ import logging
 import textwrap
 from collections import Counter
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -119,7 +117,7 @@ class HelpdeskTicket(models.Model):
                 "name": f"{who}: {title}" if title else who,
                 # the customer's words, as the body of an e-mail ticket; who, where and
                 # when are in the ticket's Social tab
-                "description": Markup("<p>%s</p>") % mention._social_text_html(),
+                "description": mention._social_text_html(),
                 "partner_id": mention.partner_id.id or False,
                 "partner_name": mention.partner_id.name or who,
                 "priority": priority,

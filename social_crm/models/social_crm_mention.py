@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.service.model import retrying
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, plaintext2html, split_every
 from odoo.tools.sql import create_index
 
 from ..connectors import ReplyTarget
@@ -430,9 +430,9 @@ class SocialCrmMention(models.Model):
         )
 
     def _social_text_html(self):
-        """The mention's own words as safe HTML (line breaks kept)."""
+        """The mention's own words as safe HTML: paragraphs and line breaks kept, links clickable."""
         self.ensure_one()
-        return Markup("<br/>").join((self.text or self.title or "").splitlines() or [""])
+        return plaintext2html(self.text or self.title or "")
 
     def _social_html(self):
         """The mention as safe HTML, who, where and when, then the words: lead
@@ -446,7 +446,7 @@ class SocialCrmMention(models.Model):
             if self.url
             else platform
         )
-        return Markup("<p><b>%s</b> · %s · %s</p><p>%s</p>") % (
+        return Markup("<p><b>%s</b> · %s · %s</p>%s") % (
             who,
             link,
             fields.Datetime.to_string(self.posted_at) or "",

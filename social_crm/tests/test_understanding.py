@@ -135,7 +135,10 @@ class TestUnderstandAndAct(SocialCrmCase):
         first = self.ingest("My order never arrived, this is unacceptable", thread="conv-1")
         self.process()
         second = self.ingest("Still waiting for an answer about my order!", thread="conv-1")
-        reply = self.ingest("Why is nobody answering? Broken support", parent=first.external_id)
+        reply = self.ingest(
+            "Why is nobody answering? Broken support\nSee https://status.acme.example/incident <b>now</b>",
+            parent=first.external_id,
+        )
         self.process()
         self.assertTrue(first.ticket_id)
         self.assertEqual(second.ticket_id, first.ticket_id)
@@ -147,6 +150,10 @@ class TestUnderstandAndAct(SocialCrmCase):
         [note] = first.ticket_id.message_ids.filtered(lambda m: "Still waiting" in (m.body or ""))
         self.assertIn("Why is nobody answering?", note.body)
         self.assertNotIn("data-o-mail-quote", note.body)
+        # the customer's words as text: line breaks kept, links clickable, markup escaped
+        self.assertIn('<a href="https://status.acme.example/incident"', note.body)
+        self.assertIn("support<br>See", note.body)
+        self.assertIn("&lt;b&gt;now&lt;/b&gt;", note.body)
         # a closed ticket is not reopened: a new conversation message opens a new one
         first.ticket_id.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         later = self.ingest("It broke again, terrible", thread="conv-1")

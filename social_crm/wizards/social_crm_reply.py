@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
 
 from ..connectors import ConnectorError
 
@@ -120,8 +121,7 @@ class SocialCrmReply(models.TransientModel):
         )
         self.ticket_id.message_post(
             # the answer as a paragraph, not a <blockquote> (the chatter folds quotes away)
-            body=Markup("<p><b>%s</b>%s</p><p>%s</p>")
-            % (what, link, Markup("<br/>").join(self.body.strip().splitlines())),
+            body=Markup("<p><b>%s</b>%s</p>%s") % (what, link, plaintext2html(self.body.strip())),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
