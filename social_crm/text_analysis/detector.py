@@ -28,7 +28,7 @@ LATIN = re.compile("[A-z]")  # langdetect's 'A' <= ch <= 'z'
 # langdetect means to leave Latin Extended Additional out, but compares a block
 # number with a block name: every character from U+0300 on counts
 NON_LATIN = re.compile("[\u0300-\U0010ffff]")
-MAX_CACHED_WORDS = 200_000
+MAX_CACHED_WORDS = 20_000  # per language set: about 8 MB at most
 
 
 class _Normalized(dict):
