@@ -289,11 +289,10 @@ class SocialCrmMention(models.Model):
 
     def _route(self):
         """Apply the first matching routing rule to each analysed mention."""
-        Rule = self.env["social.crm.routing.rule"]
-        rules = Rule.search([])
+        first_rule = self.env["social.crm.routing.rule"].search([])._matcher()
         decisions = defaultdict(lambda: self.browse())
         for mention in self.filtered(lambda m: m.direction == "in" and m.state == "analysed"):
-            decisions[Rule._find_rule(mention, rules)] |= mention
+            decisions[first_rule(mention)] |= mention
         tickets = defaultdict(lambda: self.browse())
         for rule, mentions in decisions.items():
             if not rule:

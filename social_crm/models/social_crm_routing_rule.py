@@ -77,29 +77,47 @@ class SocialCrmRoutingRule(models.Model):
         self.ensure_one()
         return _keyword_patterns(self.keywords or "")
 
-    def _matches(self, mention):
-        """True when every condition set on the rule holds for ``mention``."""
-        self.ensure_one()
-        if self.company_id and self.company_id != mention.company_id:
-            return False
-        if self.platform and self.platform != mention.platform:
-            return False
-        if self.intent and self.intent != mention.intent:
-            return False
-        if self.sentiment and self.sentiment != mention.sentiment_label:
-            return False
-        if self.min_influence and (mention.author_id.influence_score or 0) < self.min_influence:
-            return False
-        if self.noise and not mention.is_noise:
-            return False
-        patterns = self._keyword_patterns()
-        text = f"{mention.title or ''}\n{mention.text or ''}"
-        return not patterns or any(p.search(text) for p in patterns)
+    def _matcher(self):
+        """A function giving, for a mention, the first of these rules (in their
+        order) whose every condition holds for it, or no rule. The rules'
+        conditions are read once: the processing cron routes a thousand mentions
+        per batch."""
+        conditions = [
+            (
+                rule,
+                rule.company_id.id,
+                rule.platform,
+                rule.intent,
+                rule.sentiment,
+                rule.min_influence,
+                rule.noise,
+                rule._keyword_patterns(),
+            )
+            for rule in self
+        ]
 
-    @api.model
-    def _find_rule(self, mention, rules=None):
-        rules = rules if rules is not None else self.search([])
-        return next((rule for rule in rules if rule._matches(mention)), self.browse())
+        def holds(mention, company, platform, intent, sentiment, min_influence, noise, patterns):
+            if company and company != mention.company_id.id:
+                return False
+            if platform and platform != mention.platform:
+                return False
+            if intent and intent != mention.intent:
+                return False
+            if sentiment and sentiment != mention.sentiment_label:
+                return False
+            if min_influence and (mention.author_id.influence_score or 0) < min_influence:
+                return False
+            if noise and not mention.is_noise:
+                return False
+            if not patterns:
+                return True
+            text = f"{mention.title or ''}\n{mention.text or ''}"
+            return any(p.search(text) for p in patterns)
+
+        def first_match(mention):
+            return next((rule for rule, *condition in conditions if holds(mention, *condition)), self.browse())
+
+        return first_match
 
     def action_preview(self):
         """Dry run: what these rules would have done with recent mentions."""

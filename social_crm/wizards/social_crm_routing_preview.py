@@ -23,8 +23,9 @@ class SocialCrmRoutingPreview(models.TransientModel):
         rules = self.rule_ids.filtered("active").sorted(lambda r: (r.sequence, r.id))
         lines = []
         counts = {"ticket": 0, "lead": 0, "ignore": 0, "keep": 0, "none": 0}
+        first_rule = rules._matcher()
         for mention in mentions:
-            rule = self.env["social.crm.routing.rule"]._find_rule(mention, rules)
+            rule = first_rule(mention)
             action = rule.action if rule else "none"
             counts[action] += 1
             priority = mention._compute_ticket_priority()[0] if action == "ticket" else False
