@@ -87,12 +87,11 @@ class CrmLead(models.Model):
         for mention, rule in zip(mentions, rules, strict=True):
             company = mention.company_id
             who = mention.author_name or mention.author_handle or self.env._("Social contact")
-            platform = dict(mention._fields["platform"].selection).get(mention.platform)
             vals = {
                 "name": self.env._(
                     "%(who)s on %(platform)s: %(text)s",
                     who=who,
-                    platform=platform,
+                    platform=mention._platform_label(),
                     text=textwrap.shorten(mention.text or mention.title or "", 70, placeholder=" …"),
                 ),
                 "partner_id": mention.partner_id.id or False,

@@ -18,6 +18,8 @@ from .social_crm_routing_rule import INTENTS
 _logger = logging.getLogger(__name__)
 
 PROCESS_BATCH = 1000  # mentions analysed and routed per transaction
+# the processing queue (served by the partial index of init())
+TO_PROCESS = [("state", "=", "new"), ("direction", "=", "in")]
 # the columns _analyze() writes with its bulk UPDATE
 ANALYSIS_WRITES = [
     "language",
@@ -199,10 +201,9 @@ class SocialCrmMention(models.Model):
     def _cron_process_mentions(self):
         """Scheduled action: analyse, identify and route new mentions in batches."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
-        domain = [("state", "=", "new"), ("direction", "=", "in")]
 
         def process_batch():
-            mentions = self.search(domain, limit=PROCESS_BATCH, order="id")
+            mentions = self.search(TO_PROCESS, limit=PROCESS_BATCH, order="id")
             mentions._process()
             return len(mentions)
 
@@ -210,12 +211,12 @@ class SocialCrmMention(models.Model):
         # concurrent update the batch is rolled back and processed again (then committed).
         done = retrying(process_batch, self.env) if auto_commit else process_batch()
         if done:
-            self.env["ir.cron"]._notify_progress(done=done, remaining=self.search_count(domain))
+            self.env["ir.cron"]._notify_progress(done=done, remaining=self.search_count(TO_PROCESS))
 
     @api.model
     def _process_new(self):
         """Process every new mention at once (demo data, tests, shell)."""
-        self.search([("state", "=", "new"), ("direction", "=", "in")])._process()
+        self.search(TO_PROCESS)._process()
 
     def _process(self):
         """Analysis, identity resolution, influence, routing."""
@@ -428,6 +429,10 @@ class SocialCrmMention(models.Model):
             {"state": "routed", "routing_rule_id": rule.id, "routing_note": record.display_name, link: record.id}
         )
 
+    def _platform_label(self):
+        self.ensure_one()
+        return dict(self._fields["platform"].selection).get(self.platform, self.platform)
+
     def _social_text_html(self):
         """The mention's own words as safe HTML: paragraphs and line breaks kept, links clickable."""
         self.ensure_one()
@@ -438,7 +443,7 @@ class SocialCrmMention(models.Model):
         descriptions, chatter notes. No <blockquote>: Odoo takes it for a quoted
         e-mail and folds it away under "Read more" in the chatter."""
         self.ensure_one()
-        platform = dict(self._fields["platform"].selection).get(self.platform, self.platform)
+        platform = self._platform_label()
         who = self.author_name or self.author_handle or "?"
         link = (
             Markup('<a href="%s" target="_blank" rel="noopener">%s</a>') % (self.url, platform)

@@ -51,7 +51,7 @@ def _profile_dir():
 
 def available_languages():
     """ISO codes langdetect has a profile for."""
-    return sorted({RESULT_ALIASES.get(name, name) for name in os.listdir(_profile_dir())})
+    return sorted({RESULT_ALIASES.get(name, name) for name in _available_profiles()})
 
 
 @functools.cache

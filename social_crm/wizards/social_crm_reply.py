@@ -112,7 +112,7 @@ class SocialCrmReply(models.TransientModel):
         return {"type": "ir.actions.act_url", "url": self.mention_id.url, "target": "new"}
 
     def _log(self, url, posted):
-        platform = dict(self.mention_id._fields["platform"].selection).get(self.mention_id.platform)
+        platform = self.mention_id._platform_label()
         what = (
             self.env._("Replied on %s", platform) if posted else self.env._("Answered on %s (logged by hand)", platform)
         )
