@@ -163,7 +163,6 @@ def test_faster_detector_gives_langdetects_own_probabilities(languages):
         with open(path, encoding="utf-8") as handle:
             texts += [clean_for_detection(line) for line in handle if line.strip()][:15]
     factory = language_module.get_factory(languages)
-    fast = FastDetector
     for n_trial in (language_module.N_TRIALS, 7):
 
         def probabilities(detector_class, text, n_trial=n_trial):
@@ -176,9 +175,9 @@ def test_faster_detector_gives_langdetects_own_probabilities(languages):
                 return type(error).__name__
 
         for text in texts:
-            assert probabilities(fast, text) == probabilities(Detector, text), text
+            assert probabilities(FastDetector, text) == probabilities(Detector, text), text
     for text in texts:  # the n-grams too, cleaned as the detector cleans them
-        stock, ours = Detector(factory), fast(factory)
+        stock, ours = Detector(factory), FastDetector(factory)
         for detector in (stock, ours):
             detector.append(text)
             detector.cleaning_text()
