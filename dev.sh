@@ -11,6 +11,8 @@
 #   ODOO_SRC      an existing Odoo 18.0 source tree to use instead of cloning upstream
 #   PGHOST PGPORT PGUSER   PostgreSQL connection (default 127.0.0.1, 5432, current user)
 #   SOCIAL_CRM_DB database name for `serve` (default: social_crm)
+#   ODOO_HTTP_PORT HTTP port of `serve` and of the test server (default 8069), so that two
+#                 checkouts can run their tests side by side
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,6 +21,7 @@ PGHOST="${PGHOST:-127.0.0.1}"
 PGPORT="${PGPORT:-5432}"
 PGUSER="${PGUSER:-$(id -un)}"
 ODOO_BRANCH="18.0"
+ODOO_HTTP_PORT="${ODOO_HTTP_PORT:-8069}"
 
 log() { printf '[dev.sh] %s\n' "$*" >&2; }
 
@@ -105,9 +108,9 @@ cmd_serve() {
         log "creating database $db with social_crm and demo data"
         odoo_cmd -d "$db" -i social_crm --stop-after-init
     fi
-    log "Odoo runs on http://localhost:8069 (database $db, login admin / admin)"
+    log "Odoo runs on http://localhost:$ODOO_HTTP_PORT (database $db, login admin / admin)"
     exec "$PYTHON" -m odoo --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" \
-        --addons-path="$(addons_path)" -d "$db" --http-interface=127.0.0.1 --http-port=8069
+        --addons-path="$(addons_path)" -d "$db" --http-interface=127.0.0.1 --http-port="$ODOO_HTTP_PORT"
 }
 
 cmd_test() {
@@ -129,7 +132,7 @@ cmd_test() {
         local db="social_crm_test_$$"
         log "Odoo 18 tests in a fresh database $db"
         set +e
-        odoo_cmd -d "$db" -i social_crm --test-enable --test-tags /social_crm \
+        odoo_cmd -d "$db" -i social_crm --test-enable --test-tags /social_crm --http-port="$ODOO_HTTP_PORT" \
             --stop-after-init --log-level=test 2>&1 | tee "$out" | grep -E "ERROR|FAIL|Traceback|tests when loading"
         local odoo_status=${PIPESTATUS[0]}
         set -e
