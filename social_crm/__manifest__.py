@@ -8,7 +8,13 @@
     "website": "https://github.com/social-crm/social_crm",
     "depends": ["base", "mail", "crm", "helpdesk_mgmt"],
     "external_dependencies": {
-        "python": ["requests", "python-dateutil", "langdetect", "vaderSentiment"],
+        # requirements.txt is generated from this list: python tools/gen_requirements.py
+        "python": [
+            "requests>=2.25",
+            "python-dateutil>=2.8",
+            "langdetect==1.0.9",
+            "vaderSentiment==3.3.2",
+        ],
     },
     "data": [
         "security/social_crm_groups.xml",
