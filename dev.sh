@@ -3,12 +3,17 @@
 #
 #   ./dev.sh serve   install everything, then run Odoo 18 with social_crm and demo data
 #                    on http://localhost:8069 (login admin / admin)
-#   ./dev.sh test    run the whole test suite: plain pytest (connectors, analysis) and,
-#                    where Odoo is importable, the Odoo tests in a fresh PostgreSQL database
+#   ./dev.sh test    install what is missing (as serve does), then run the whole test suite:
+#                    plain pytest (connectors, analysis) and the Odoo tests in a fresh
+#                    PostgreSQL database (skipped, in one line, only when Odoo cannot be cloned: no network)
+#   ./dev.sh lint    OCA's checks (.pre-commit-config.yaml) from packages installed in .tools/;
+#                    reports, changes nothing (`./dev.sh lint --fix` applies the fixers)
+#   ./dev.sh readme  regenerate README.rst, static/description/index.html, requirements.txt
 #
 # Environment:
 #   PYTHON        interpreter to use (default: python3)
 #   ODOO_SRC      an existing Odoo 18.0 source tree to use instead of cloning upstream
+#   ODOO_REPO     where to clone Odoo from (default: https://github.com/odoo/odoo.git)
 #   PGHOST PGPORT PGUSER   PostgreSQL connection (default 127.0.0.1, 5432, current user)
 #   SOCIAL_CRM_DB database name for `serve` (default: social_crm)
 #   ODOO_HTTP_PORT HTTP port of `serve` and of the test server (default 8069), so that two
@@ -21,6 +26,7 @@ PGHOST="${PGHOST:-127.0.0.1}"
 PGPORT="${PGPORT:-5432}"
 PGUSER="${PGUSER:-$(id -un)}"
 ODOO_BRANCH="18.0"
+ODOO_REPO="${ODOO_REPO:-https://github.com/odoo/odoo.git}"
 ODOO_HTTP_PORT="${ODOO_HTTP_PORT:-8069}"
 
 log() { printf '[dev.sh] %s\n' "$*" >&2; }
@@ -35,25 +41,30 @@ install_python_deps() {
 
 install_odoo() {
     # The standard upstream installation of Odoo 18 Community from source.
+    # Returns 3 when Odoo has to be cloned and its repository cannot be reached.
     if ! have_odoo; then
         local src="${ODOO_SRC:-$ROOT/.odoo-src}"
         if [ ! -f "$src/odoo-bin" ]; then
-            log "cloning Odoo $ODOO_BRANCH into $src"
-            git clone --depth 1 --branch "$ODOO_BRANCH" https://github.com/odoo/odoo.git "$src"
+            if ! GIT_TERMINAL_PROMPT=0 timeout 60 git ls-remote --heads "$ODOO_REPO" "$ODOO_BRANCH" >/dev/null 2>&1; then
+                return 3
+            fi
+            log "cloning Odoo $ODOO_BRANCH from $ODOO_REPO into $src"
+            git clone --depth 1 --branch "$ODOO_BRANCH" "$ODOO_REPO" "$src" || return
         fi
         log "installing Odoo's Python requirements"
-        "$PYTHON" -m pip install --quiet "setuptools<70" wheel
+        # (each step ends with `|| return`: callers test this function, which turns off `set -e`)
+        "$PYTHON" -m pip install --quiet "setuptools<70" wheel || return
         # python-ldap needs the OpenLDAP headers and is only used by auth_ldap;
         # psycopg2 is taken as the binary wheel; cbor2 5.4.2 has no wheel for Python 3.11
         sed -e '/^python-ldap/d' -e 's/^psycopg2==[^;]*/psycopg2-binary==2.9.9 /' \
             -e "s/^cbor2==5.4.2 ; python_version < '3.12'/cbor2==5.6.5 ; python_version < '3.12'/" \
-            "$src/requirements.txt" > "$ROOT/.odoo-requirements.txt"
-        "$PYTHON" -m pip install --quiet --no-build-isolation -r "$ROOT/.odoo-requirements.txt"
-        "$PYTHON" -m pip install --quiet --no-build-isolation --no-deps -e "$src"
+            "$src/requirements.txt" > "$ROOT/.odoo-requirements.txt" || return
+        "$PYTHON" -m pip install --quiet --no-build-isolation -r "$ROOT/.odoo-requirements.txt" || return
+        "$PYTHON" -m pip install --quiet --no-build-isolation --no-deps -e "$src" || return
     fi
     if ! have_helpdesk; then
         log "installing OCA helpdesk_mgmt 18.0 from PyPI"
-        "$PYTHON" -m pip install --quiet --no-deps "odoo-addon-helpdesk-mgmt==18.0.*"
+        "$PYTHON" -m pip install --quiet --no-deps "odoo-addon-helpdesk-mgmt==18.0.*" || return
     fi
 }
 
@@ -101,7 +112,14 @@ odoo_cmd() {
 
 cmd_serve() {
     install_python_deps
-    install_odoo
+    local status=0
+    install_odoo || status=$?
+    if [ "$status" -eq 3 ]; then
+        log "cannot reach $ODOO_REPO to clone Odoo $ODOO_BRANCH: set ODOO_SRC to an Odoo 18.0 tree (see README.md)"
+        exit 1
+    elif [ "$status" -ne 0 ]; then
+        exit "$status"
+    fi
     ensure_db_role
     local db="${SOCIAL_CRM_DB:-social_crm}"
     if ! psql -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -d "$db" -tAc "select 1 from ir_module_module where name='social_crm' and state='installed'" 2>/dev/null | grep -q 1; then
@@ -115,7 +133,13 @@ cmd_serve() {
 
 cmd_test() {
     install_python_deps
-    local passed=0 failed=0 status=0 out
+    local passed=0 failed=0 status=0 out odoo_install=0
+    # the same installation as `serve`; only an unreachable Odoo repository skips the Odoo half
+    install_odoo || odoo_install=$?
+    if [ "$odoo_install" -ne 0 ] && [ "$odoo_install" -ne 3 ]; then
+        log "installing Odoo 18 or helpdesk_mgmt failed (exit code $odoo_install)"
+        failed=1
+    fi
     out="$(mktemp)"
     log "pytest: connectors, text analysis, command line (no Odoo needed)"
     set +e
@@ -151,16 +175,93 @@ cmd_test() {
             failed=$((failed + odoo_failed))
             if [ "$odoo_status" -ne 0 ] && [ "$odoo_failed" -eq 0 ]; then failed=$((failed + 1)); fi
         fi
-    else
-        log "Odoo 18 (with OCA helpdesk_mgmt) is not importable by $PYTHON: Odoo test suite SKIPPED (see README.md to install it)"
+    elif [ "$odoo_install" -eq 3 ]; then
+        log "no network: cannot clone Odoo $ODOO_BRANCH from $ODOO_REPO (or set ODOO_SRC): Odoo test suite SKIPPED"
+    elif [ "$odoo_install" -eq 0 ]; then
+        log "Odoo 18 with OCA helpdesk_mgmt is still not importable by $PYTHON after installing it"
+        failed=$((failed + 1))
     fi
     rm -f "$out"
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
 }
 
+TOOLS="$ROOT/.tools"
+
+ensure_tools() {
+    # The hooks of .pre-commit-config.yaml at their pinned versions, in .tools/ (git-ignored):
+    # a virtualenv for the Python ones, node_modules for prettier and eslint.
+    if [ ! -x "$TOOLS/venv/bin/python" ]; then
+        log "creating $TOOLS/venv for the linters"
+        "$PYTHON" -m venv "$TOOLS/venv"
+    fi
+    if [ ! -x "$TOOLS/venv/bin/pre-commit" ]; then
+        "$TOOLS/venv/bin/python" -m pip install --quiet --disable-pip-version-check pre-commit
+    fi
+    local wanted
+    wanted="$("$TOOLS/venv/bin/python" "$ROOT/tools/pre_commit_offline.py" requirements)"
+    if [ "$wanted" != "$(cat "$TOOLS/venv/.installed" 2>/dev/null)" ]; then
+        log "installing the linters: $(echo "$wanted" | tr '\n' ' ')"
+        echo "$wanted" > "$TOOLS/requirements.txt"
+        "$TOOLS/venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$TOOLS/requirements.txt"
+        echo "$wanted" > "$TOOLS/venv/.installed"
+    fi
+    SKIP_HOOKS=""
+    wanted="$("$TOOLS/venv/bin/python" "$ROOT/tools/pre_commit_offline.py" npm)"
+    if ! command -v npm >/dev/null 2>&1; then
+        log "npm not found: the prettier and eslint hooks are SKIPPED (install nodejs and npm)"
+        SKIP_HOOKS="prettier,eslint"
+    elif [ "$wanted" != "$(cat "$TOOLS/node/.installed" 2>/dev/null)" ]; then
+        log "installing $(echo "$wanted" | tr '\n' ' ')"
+        mkdir -p "$TOOLS/node"
+        # shellcheck disable=SC2086 # one package per word
+        (cd "$TOOLS/node" && npm install --silent --no-audit --no-fund --no-save $wanted)
+        echo "$wanted" > "$TOOLS/node/.installed"
+    fi
+}
+
+run_pre_commit() {
+    # run_pre_commit DIR: every hook on every file of DIR (a git work tree)
+    local config="$TOOLS/pre-commit-offline.yaml"
+    "$TOOLS/venv/bin/python" "$ROOT/tools/pre_commit_offline.py" config "$config"
+    (cd "$1" && SKIP="$SKIP_HOOKS" PRE_COMMIT_HOME="$TOOLS/pre-commit-home" NODE_PATH="$TOOLS/node/node_modules" \
+        "$TOOLS/venv/bin/pre-commit" run --all-files --color never --config "$config")
+}
+
+cmd_lint() {
+    ensure_tools
+    if [ "${1:-}" = "--fix" ]; then
+        run_pre_commit "$ROOT"
+        return
+    fi
+    # Check a copy of the work tree (tracked and new files), so that the fixers among the
+    # hooks (trailing whitespace, prettier, ruff --fix) report without touching anything.
+    local work status=0
+    work="$(mktemp -d)"
+    (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard \
+        | while IFS= read -r -d '' f; do if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi; done \
+        | tar --null -T - -cf -) | tar -xf - -C "$work"
+    (cd "$work" && git init -q && git add -A)
+    run_pre_commit "$work" || status=$?
+    if ! git -C "$work" diff --quiet; then
+        log "the fixers would change (./dev.sh lint --fix applies them):"
+        git -C "$work" diff --stat=120 | sed 's/^/    /' >&2
+    fi
+    rm -rf "$work"
+    if [ "$status" -eq 0 ]; then log "lint: all hooks passed"; else log "lint: some hooks failed (see above)"; fi
+    return "$status"
+}
+
+cmd_readme() {
+    ensure_tools
+    (cd "$ROOT" && "$TOOLS/venv/bin/python" tools/gen_addon_readme.py --addons-dir=. \
+        && "$TOOLS/venv/bin/python" tools/gen_requirements.py)
+}
+
 case "${1:-}" in
     serve) cmd_serve ;;
     test) cmd_test ;;
-    *) sed -n '2,15p' "$0"; exit 2 ;;
+    lint) cmd_lint "${2:-}" ;;
+    readme) cmd_readme ;;
+    *) sed -n '2,20p' "$0"; exit 2 ;;
 esac

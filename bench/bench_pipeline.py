@@ -34,6 +34,7 @@ import glob
 import json
 import logging
 import os
+import pwd
 import resource
 import subprocess
 import sys
@@ -373,7 +374,8 @@ def main():
     parser.add_argument("--mentions", type=int, default=10_000)
     parser.add_argument("--db", default="social_crm_bench")
     parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
-    parser.add_argument("--db-user", default=os.environ.get("PGUSER") or os.environ.get("USER") or "odoo")
+    # like dev.sh: PGUSER, else the OS user (`id -un`), never a guessed role
+    parser.add_argument("--db-user", default=os.environ.get("PGUSER") or pwd.getpwuid(os.geteuid()).pw_name)
     parser.add_argument("--addons-path")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--rounds", type=int, default=3, help="run every measure this many times, keep the best")
