@@ -254,7 +254,9 @@ cmd_lint() {
 
 cmd_readme() {
     ensure_tools
+    # as the pre-commit hook runs it (the digest is kept, to spare merge conflicts, as OCA does)
     (cd "$ROOT" && "$TOOLS/venv/bin/python" tools/gen_addon_readme.py --addons-dir=. \
+        --if-source-changed --keep-source-digest --convert-fragments-to-markdown \
         && "$TOOLS/venv/bin/python" tools/gen_requirements.py)
 }
 
