@@ -375,7 +375,7 @@ class SocialCrmAccount(models.Model):
                 "mail.mail_activity_data_todo",
                 summary=summary,
                 note=self.env._(
-                    "%(platform)s no longer accepts the connection of this account (%(error)s). "
+                    "%(platform)s no longer accepts the connection of this account: %(error)s. "
                     "Open the account and press Reconnect.",
                     platform=self._platform_name(),
                     error=message,

@@ -21,6 +21,11 @@ class SocialCrmOAuthPage(models.TransientModel):
     )
     eligible_count = fields.Integer(compute="_compute_eligible_count")
 
+    @api.depends("account_id")
+    def _compute_display_name(self):
+        for wizard in self:
+            wizard.display_name = self.env._("Pick the Page")
+
     @api.depends("line_ids.eligible")
     def _compute_eligible_count(self):
         for wizard in self:
