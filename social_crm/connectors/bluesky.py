@@ -2,7 +2,9 @@
 
 Search works without credentials through the public AppView. With a handle and
 an app password, the connector opens a session on the PDS (``bsky.social`` by
-default) and can also read ``mentions`` from ``listNotifications``.
+default) and can also read ``mentions`` from ``listNotifications``. In Odoo the
+account keeps the session and renews it (``connectors/oauth.py``), so that one
+``createSession`` serves many pulls.
 """
 
 import datetime

@@ -505,3 +505,21 @@ class TestOAuthSecrets(OAuthCase):
         with freeze_time(datetime.datetime.now() + datetime.timedelta(minutes=11)):
             State._gc_expired()
         self.assertFalse(State.search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestRefreshInAPlainTransactionCase(SocialCrmCase):
+    """Outside the registry's test mode (what most test classes use) a refresh
+    runs in a savepoint of the test's transaction: a second connection would
+    not see the test's data."""
+
+    def test_refresh_is_stored(self):
+        self.env.company.write({"social_crm_x_client_id": "x-id", "social_crm_x_client_secret": "x-app-secret"})
+        self.x_account._oauth_store(TokenSet(access_token="x-access-0", refresh_token="x-refresh-0"))
+        with self.replaying() as mock:
+            mock.add("POST", X_TOKEN, json=payloads.x_token("x-access-1", "x-refresh-1"))
+            tokens = self.x_account._oauth_refresh("x-access-0")
+        self.assertEqual(tokens.access_token, "x-access-1")
+        self.env.invalidate_all()
+        token = self.env["social.crm.account.token"].search([("account_id", "=", self.x_account.id)])
+        self.assertEqual(token.refresh_token, "x-refresh-1")
