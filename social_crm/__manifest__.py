@@ -37,6 +37,10 @@
         "views/social_crm_advocacy_views.xml",
         "views/social_crm_report_views.xml",
         "views/social_crm_menus.xml",
+        "views/social_crm_account_oauth_views.xml",
+        "views/social_crm_oauth_page_views.xml",
+        "views/social_crm_oauth_templates.xml",
+        "views/res_config_settings_oauth_views.xml",
     ],
     "demo": [
         "demo/social_crm_demo.xml",

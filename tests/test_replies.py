@@ -137,7 +137,7 @@ def test_instagram_replies_to_comments_and_comments_on_media():
     assert ig._reply_edge(ReplyTarget(external_id="1", raw={"caption": "hi", "media_type": "IMAGE"})) == "comments"
 
 
-@pytest.mark.parametrize("platform", ["youtube", "hackernews", "rss"])
+@pytest.mark.parametrize("platform", ["hackernews", "rss"])
 def test_read_only_platforms_refuse_clearly(platform):
     c = get_connector(platform, {"api_key": "k"})
     assert not c.reply_ready
@@ -150,3 +150,7 @@ def test_reply_needs_credentials():
     assert get_connector("reddit", {"access_token": "t"}).reply_ready
     with pytest.raises(ConfigurationError, match="access_token"):
         get_connector("reddit").reply(ReplyTarget(external_id="t1_x"), "hi")
+    # YouTube writes with the OAuth token of the channel, never with an API key
+    assert not get_connector("youtube", {"api_key": "k"}).reply_ready
+    with pytest.raises(ConfigurationError, match="access_token"):
+        get_connector("youtube", {"api_key": "k"}).reply(ReplyTarget(external_id="Ugx"), "hi")

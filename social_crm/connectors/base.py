@@ -27,6 +27,7 @@ from dateutil import parser as date_parser
 
 from .exceptions import ConfigurationError, PayloadError
 from .http import HttpClient, default_error_message
+from .oauth import REFRESH_MARGIN
 from .records import Author, Mention, Page
 
 _logger = logging.getLogger(__name__)
@@ -166,6 +167,12 @@ class BaseConnector:
         self.http = http or HttpClient()
         self.http.error_message = self.error_message
         self.http.on_error = self.platform_error
+        # OAuth (set by the Odoo account): token_refresher(seen_access_token) returns a fresh
+        # TokenSet or raises AuthenticationError; token_expires_at says when to call it
+        self.token_refresher = None
+        self.token_expires_at = None
+        self.http.before_request = self._refresh_expiring_token
+        self.http.on_unauthorized = self._refresh_refused_token
 
     # ----------------------------------------------------------- to implement
 
@@ -207,6 +214,38 @@ class BaseConnector:
             raise ConfigurationError(f"{self.label}: replying needs {', '.join(missing)}")
         if not (text or "").strip():
             raise ConfigurationError("The reply is empty")
+
+    # ----------------------------------------------------------------- tokens
+
+    def use_token(self, tokens):
+        """Use the access token of a :class:`~.oauth.TokenSet` from now on."""
+        self.settings["access_token"] = tokens.access_token
+        self.token_expires_at = tokens.expires_at
+
+    def token_refused(self, response):
+        """True when ``response`` says the access token is expired or invalid."""
+        return response.status_code == 401
+
+    def _refresh_expiring_token(self, kwargs):
+        """Before a call: refresh a token about to expire, and put the new one in the request."""
+        old = self.settings.get("access_token")
+        if not (self.token_refresher and old and self.token_expires_at):
+            return
+        if self.token_expires_at - datetime.datetime.now(datetime.timezone.utc) > REFRESH_MARGIN:
+            return
+        self.use_token(self.token_refresher(old))
+        _swap_token(kwargs, old, self.settings.get("access_token"))
+
+    def _refresh_refused_token(self, response, kwargs):
+        """After a refusal (HTTP 401): refresh once; True when the call should be sent again."""
+        old = self.settings.get("access_token")
+        if not (self.token_refresher and old and self.token_refused(response)):
+            return False
+        if not _swap_token(dict(kwargs), old, old):
+            return False  # the refused call did not carry our token (e.g. an anonymous read)
+        self.use_token(self.token_refresher(old))
+        new = self.settings.get("access_token")
+        return new != old and _swap_token(kwargs, old, new)
 
     # ---------------------------------------------------------------- helpers
 
@@ -309,6 +348,25 @@ class BaseConnector:
             return Page(fresh, new_cursor, done=False)
         new_cursor = {"since": self.dump_position(newest)} if newest is not None else {}
         return Page(fresh, new_cursor, done=True)
+
+
+def _swap_token(kwargs, old, new):
+    """Replace the access token ``old`` by ``new`` in a request's headers,
+    parameters and form data; True when it was found."""
+    found = False
+    headers = dict(kwargs.get("headers") or {})
+    for name, value in headers.items():
+        if isinstance(value, str) and old in value:
+            headers[name] = value.replace(old, new)
+            found = True
+    if headers:
+        kwargs["headers"] = headers
+    for key in ("params", "data"):
+        values = kwargs.get(key)
+        if isinstance(values, dict) and values.get("access_token") == old:
+            kwargs[key] = dict(values, access_token=new)
+            found = True
+    return found
 
 
 def author(**values):

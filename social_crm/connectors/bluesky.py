@@ -2,7 +2,9 @@
 
 Search works without credentials through the public AppView. With a handle and
 an app password, the connector opens a session on the PDS (``bsky.social`` by
-default) and can also read ``mentions`` from ``listNotifications``.
+default) and can also read ``mentions`` from ``listNotifications``. In Odoo the
+account keeps the session and renews it (``connectors/oauth.py``), so that one
+``createSession`` serves many pulls.
 """
 
 import datetime
@@ -26,15 +28,36 @@ class BlueskyConnector(BaseConnector):
 
     def __init__(self, settings=None, http=None):
         super().__init__(settings, http)
-        self._session_token = None
-        self._session_did = None
+        # a session kept by the caller (the Odoo account stores it): access JWT and DID
+        self._session_token = self.setting("access_token")
+        self._session_did = self.setting("session_did")
 
     def _pds(self):
         return (self.setting("base_url") or DEFAULT_PDS).rstrip("/")
 
+    def use_token(self, tokens):
+        result = super().use_token(tokens)
+        self._session_token = tokens.access_token
+        self._session_did = tokens.subject or self._session_did
+        return result
+
+    def token_refused(self, response):
+        # the PDS answers an expired access JWT with HTTP 400 {"error": "ExpiredToken"}
+        if response.status_code == 401:
+            return True
+        if response.status_code != 400:
+            return False
+        try:
+            return response.json().get("error") in ("ExpiredToken", "InvalidToken")
+        except (ValueError, AttributeError):
+            return False
+
     def _auth_headers(self):
-        if not (self.setting("username") and self.setting("password")):
+        if not self._session_token and not (self.setting("username") and self.setting("password")):
             return {}
+        if not self._session_token and self.token_refresher:
+            # the account refreshes its stored session, and opens one only when it has none
+            self.use_token(self.token_refresher(None))
         if not self._session_token:
             session = self.http.post_json(
                 f"{self._pds()}/com.atproto.server.createSession",

@@ -134,6 +134,11 @@ class HttpClient:
         self.now = now
         self.error_message = error_message or default_error_message
         self.on_error = on_error  # platform hook: response -> exception to raise, or None
+        # token hooks (wired by the connector when the account has a refreshable token):
+        # before_request(kwargs) may swap an expiring token in the request; on_unauthorized(response,
+        # kwargs) returns True when it put a new token in the request, which is then sent once more
+        self.before_request = None
+        self.on_unauthorized = None
         self.blocked_until = None  # set when the platform says the quota is used up
         self.calls = 0
         self.last_remaining = None
@@ -161,7 +166,10 @@ class HttpClient:
         """Send a request and return the successful ``requests.Response``."""
         kwargs.setdefault("timeout", self.timeout)
         self._wait_for_quota(url)
+        if self.before_request:
+            self.before_request(kwargs)
         attempt = 0
+        reauthorized = False
         while True:
             attempt += 1
             self.calls += 1
@@ -176,6 +184,9 @@ class HttpClient:
             status = response.status_code
             if status < 400:
                 return response
+            if self.on_unauthorized and not reauthorized and self.on_unauthorized(response, kwargs):
+                reauthorized = True  # refreshed once: a second refusal is final
+                continue
             if self.on_error:
                 platform_error = self.on_error(response)
                 if platform_error is not None:

@@ -26,6 +26,11 @@ class RedditConnector(BaseConnector):
         super().__init__(settings, http)
         self._token = self.setting("access_token")
 
+    def use_token(self, tokens):
+        result = super().use_token(tokens)
+        self._token = tokens.access_token
+        return result
+
     def check(self, query):
         super().check(query)
         if query.mode == "subreddit" and not query.target:

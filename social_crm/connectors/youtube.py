@@ -1,12 +1,14 @@
 """YouTube Data API v3: comment threads of a video or of a whole channel.
 
-Needs an API key. ``comments`` reads ``commentThreads`` for one video (the
+Needs an API key, or an OAuth access token of the channel (the account's
+*Connect* button). ``comments`` reads ``commentThreads`` for one video (the
 stream target) or, with no target, every thread related to the account's
-channel id; keywords are passed as ``searchTerms``.
+channel id; keywords are passed as ``searchTerms``. Replies are posted with
+``comments.insert`` and need the OAuth token (scope ``youtube.force-ssl``).
 """
 
 from .base import BaseConnector, as_int, author, parse_datetime
-from .exceptions import ConfigurationError, RateLimitedError
+from .exceptions import ConfigurationError, ConnectorError, RateLimitedError
 
 API = "https://www.googleapis.com/youtube/v3"
 QUOTA_REASONS = {"quotaExceeded", "rateLimitExceeded", "userRateLimitExceeded", "dailyLimitExceeded"}
@@ -16,8 +18,22 @@ class YouTubeConnector(BaseConnector):
     platform = "youtube"
     label = "YouTube"
     modes = ("comments",)
-    required_settings = ("api_key",)
     needs_terms = False
+    can_reply = True
+    reply_settings = ("access_token",)  # an OAuth token: API keys cannot write
+    MAX_LENGTH = 10_000  # characters of a comment
+
+    def check(self, query):
+        if not (self.setting("api_key") or self.setting("access_token")):
+            raise ConfigurationError("YouTube: missing setting(s) api_key (or connect the account with OAuth)")
+        return super().check(query)
+
+    def _auth(self, params):
+        """The OAuth token in the header when there is one, else the API key."""
+        if self.setting("access_token"):
+            return {"Authorization": f"Bearer {self.setting('access_token')}"}
+        params["key"] = self.setting("api_key")
+        return {}
 
     def request_page(self, query, since, page_token):
         params = {
@@ -25,8 +41,8 @@ class YouTubeConnector(BaseConnector):
             "order": "time",
             "maxResults": self.page_size,
             "textFormat": "plainText",
-            "key": self.setting("api_key"),
         }
+        headers = self._auth(params)
         if query.target:
             params["videoId"] = query.target
         elif self.setting("account_ref"):
@@ -37,8 +53,35 @@ class YouTubeConnector(BaseConnector):
             params["searchTerms"] = query.search_string(" ")
         if page_token:
             params["pageToken"] = page_token
-        payload = self.http.get_json(f"{API}/commentThreads", params=params)
+        payload = self.http.get_json(f"{API}/commentThreads", params=params, headers=headers)
         return self.parse(payload), payload.get("nextPageToken")
+
+    def reply(self, target, text):
+        """``comments.insert``: answer a comment in its thread (YouTube threads
+        have one level: a reply to a reply goes to the top-level comment)."""
+        self.check_reply(text)
+        if len(text) > self.MAX_LENGTH:
+            raise ConfigurationError(f"A YouTube comment has at most {self.MAX_LENGTH} characters")
+        parent = target.parent_id or target.external_id
+        payload = self.http.post_json(
+            f"{API}/comments",
+            params={"part": "snippet"},
+            json={"snippet": {"parentId": parent, "textOriginal": text}},
+            headers={"Authorization": f"Bearer {self.setting('access_token')}"},
+        )
+        if not (isinstance(payload, dict) and payload.get("id")):
+            raise ConnectorError("YouTube did not return the new comment")
+        snippet = payload.get("snippet") or {}
+        video = snippet.get("videoId") or target.thread_id
+        return self.mention(
+            external_id=payload["id"],
+            text=snippet.get("textOriginal") or text,
+            url=f"https://www.youtube.com/watch?v={video}&lc={payload['id']}" if video else target.url,
+            thread_id=video or "",
+            parent_id=parent,
+            kind="reply",
+            raw=payload,
+        )
 
     def parse(self, payload):
         payload = self.decode(payload)

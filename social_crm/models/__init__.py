@@ -12,3 +12,7 @@ from . import social_crm_advocacy_program
 from . import social_crm_advocate
 from . import social_crm_advocacy_activity
 from . import social_crm_advocacy_redemption
+from . import social_crm_oauth
+from . import social_crm_account_oauth
+from . import res_company_oauth
+from . import res_config_settings_oauth

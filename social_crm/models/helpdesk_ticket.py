@@ -76,7 +76,8 @@ class HelpdeskTicket(models.Model):
             "type": "ir.actions.act_window",
             "name": self.env._(
                 "Reply on %(platform)s",
-                platform=dict(self._fields["social_platform"].selection).get(self.social_platform, ""),
+                # a related Selection's .selection is a function: ask the mention's own field
+                platform=self.social_mention_id._platform_label() if self.social_mention_id else "",
             ),
             "res_model": "social.crm.reply",
             "view_mode": "form",
