@@ -25,4 +25,4 @@ class ResPartner(models.Model):
 
     def action_view_social_mentions(self):
         self.ensure_one()
-        return self.env["social.crm.mention"]._action_list([("partner_id", "=", self.id)])
+        return self.env["social.crm.mention"]._action_for("partner_id", self)

@@ -98,7 +98,7 @@ class SocialCrmAdvocate(models.Model):
 
     def action_view_mentions(self):
         self.ensure_one()
-        return self.env["social.crm.mention"]._action_list([("partner_id", "=", self.partner_id.id)])
+        return self.env["social.crm.mention"]._action_for("partner_id", self.partner_id)
 
     def action_give_points(self):
         self.ensure_one()

@@ -104,7 +104,7 @@ class SocialCrmAuthor(models.Model):
 
     def action_view_mentions(self):
         self.ensure_one()
-        return self.env["social.crm.mention"]._action_list([("author_id", "=", self.id)])
+        return self.env["social.crm.mention"]._action_for("author_id", self)
 
     def write(self, vals):
         if vals.get("partner_id") and "match_method" not in vals and not self.env.context.get("social_crm_auto"):
