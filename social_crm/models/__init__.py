@@ -14,3 +14,4 @@ from . import social_crm_advocacy_activity
 from . import social_crm_advocacy_redemption
 from . import social_crm_stream_guide
 from . import social_crm_mention_list
+from . import crm_team

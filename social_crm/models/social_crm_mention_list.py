@@ -1,9 +1,12 @@
 """How mentions read in lists, and the lists other records open."""
 
+import textwrap
+
 from odoo import api, fields, models
 from odoo.tools.safe_eval import safe_eval
 
 PREVIEW_LENGTH = 160  # characters of a mention shown in a list row; the form shows it all
+TITLE_LENGTH = 200  # characters of the text in a lead's name when the mention has no title of its own
 
 
 class SocialCrmMention(models.Model):
@@ -21,6 +24,14 @@ class SocialCrmMention(models.Model):
             if len(text) > PREVIEW_LENGTH:
                 text = text[: PREVIEW_LENGTH - 1].rsplit(" ", 1)[0] + " …"
             mention.text_preview = text
+
+    def _social_lead_title(self):
+        """The mention's title, or else the first line of its text: whole up to
+        TITLE_LENGTH characters (a title, not the post)."""
+        self.ensure_one()
+        lines = [line for line in (self.text or "").splitlines() if line.strip()]
+        text = " ".join(((self.title or "").strip() or (lines[0] if lines else "")).split())
+        return textwrap.shorten(text, TITLE_LENGTH, placeholder=" …")
 
     @api.model
     def _action_for(self, field, record):
