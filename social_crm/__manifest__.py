@@ -22,6 +22,7 @@
         "views/social_crm_stream_views.xml",
         "views/social_crm_mention_views.xml",
         "views/social_crm_author_views.xml",
+        "views/social_crm_identity_review_views.xml",
         "views/res_partner_views.xml",
         "views/social_crm_routing_rule_views.xml",
         "views/social_crm_reply_views.xml",
