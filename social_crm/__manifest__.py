@@ -31,12 +31,16 @@
         "views/res_config_settings_views.xml",
         "views/social_crm_advocacy_views.xml",
         "views/social_crm_report_views.xml",
+        "views/social_crm_dashboard_views.xml",
         "views/social_crm_menus.xml",
     ],
     "demo": [
         "demo/social_crm_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "social_crm/static/src/**/*",
+        ],
         "web.assets_tests": [
             "social_crm/static/tests/tours/**/*",
         ],

@@ -15,3 +15,5 @@ from . import social_crm_advocacy_redemption
 from . import social_crm_stream_guide
 from . import social_crm_mention_list
 from . import crm_team
+from . import social_crm_demo
+from . import social_crm_dashboard

@@ -36,7 +36,7 @@ class SocialCrmAdvocate(models.Model):
     redeemed_points = fields.Integer(compute="_compute_points", store=True)
     current_points = fields.Integer("Points to spend", compute="_compute_points", store=True)
     tier_id = fields.Many2one("social.crm.advocacy.tier", compute="_compute_tier", store=True)
-    tier_color = fields.Integer(related="tier_id.color")
+    tier_color = fields.Integer("Tier colour", related="tier_id.color")
     last_activity_at = fields.Datetime(compute="_compute_points", store=True)
     influence = fields.Integer(related="partner_id.social_influence")
     positive_mentions = fields.Integer(compute="_compute_positive_mentions", string="Positive mentions (90 days)")

@@ -12,7 +12,7 @@ TITLE_LENGTH = 200  # characters of the text in a lead's name when the mention h
 class SocialCrmMention(models.Model):
     _inherit = "social.crm.mention"
 
-    text_preview = fields.Char("Text", compute="_compute_text_preview")
+    text_preview = fields.Char("Text (preview)", compute="_compute_text_preview")
 
     @api.depends("title", "text")
     def _compute_text_preview(self):
