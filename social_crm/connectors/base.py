@@ -271,7 +271,9 @@ class BaseConnector:
             code = connection.UNREACHABLE
         else:
             code = connection.FAILED
-        read = None if code == connection.RATE_LIMITED else False
+        # refused or failing: it does not work; unreachable or rate limited: it could not be told
+        unknown = code in (connection.RATE_LIMITED, connection.UNREACHABLE)
+        read = None if unknown else False
         post = False if code == connection.REFUSED or not self.can_reply else None
         return connection.report(self.platform, read, post, findings=[connection.Finding(code)], detail=detail)
 

@@ -103,7 +103,12 @@ class SocialCrmAccount(models.Model):
     )
     # Test connection
     connection_state = fields.Selection(
-        [("ok", "Works"), ("partial", "Works in part"), ("failed", "Does not work")],
+        [
+            ("ok", "Works"),
+            ("partial", "Works in part"),
+            ("unknown", "Could not be tested"),
+            ("failed", "Does not work"),
+        ],
         "Connection test",
         readonly=True,
         copy=False,
@@ -168,13 +173,15 @@ class SocialCrmAccount(models.Model):
             self.account_ref = report.account_ref
             lines.append(self.env._("The account ID was filled in from the platform."))
         minor = (connection.NO_WRITE_API, connection.NOT_CHECKED)
-        state = (
-            "failed"
-            if not report.ok
-            else "ok"
-            if report.read and all(f.code in minor for f in report.findings)
-            else "partial"
-        )
+        codes = {f.code for f in report.findings}
+        if codes & {connection.UNREACHABLE, connection.RATE_LIMITED}:
+            state = "unknown"
+        elif not report.ok:
+            state = "failed"
+        elif report.read and codes <= set(minor):
+            state = "ok"
+        else:
+            state = "partial"
         if report.detail:
             _logger.info("Test connection of %s (%s): %s", self.name, self.platform, report.detail)
         self.sudo().write(
@@ -185,7 +192,7 @@ class SocialCrmAccount(models.Model):
                 "connection_detail": report.detail or False,
             }
         )
-        kind = {"ok": "success", "partial": "warning", "failed": "danger"}[state]
+        kind = {"ok": "success", "partial": "warning", "unknown": "warning", "failed": "danger"}[state]
         return self._notification(kind, lines[0], next_action={"type": "ir.actions.client", "tag": "soft_reload"})
 
     def _notification(self, kind, message, next_action=None, sticky=False):

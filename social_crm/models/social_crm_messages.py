@@ -105,12 +105,12 @@ def capability_sentence(env, read, post):
     reading = {
         True: env._("Listening works."),
         False: env._("Listening does not work."),
-        None: env._("Listening could not be checked with one call."),
+        None: env._("Listening could not be checked."),
     }[read]
     posting = {
         True: env._("Replying works."),
         False: env._("Replying does not work."),
-        None: env._("Replying could not be fully checked."),
+        None: env._("Replying could not be checked."),
     }[post]
     return f"{reading} {posting}"
 

@@ -136,6 +136,14 @@ class TestTestConnection(SocialCrmCase):
         self.assertNotIn("x-token", self.x_account.connection_report + (self.x_account.connection_detail or ""))
         self.assertIn("AuthenticationError", self.x_account.connection_detail)
 
+    def test_an_unreachable_platform_is_not_called_broken(self):
+        with self.replaying():  # nothing registered: the connection is refused
+            action = self.x_account.action_test_connection()
+        self.assertEqual(self.x_account.connection_state, "unknown")
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("could not be reached", self.x_account.connection_report)
+        self.assertIn("Listening could not be checked.", self.x_account.connection_report)
+
     def test_feed_account_works_without_a_call(self):
         rss = self.Account.create({"name": "Feeds", "platform": "rss"})
         with self.replaying() as mock:
