@@ -28,6 +28,7 @@
         "views/social_crm_stream_views.xml",
         "views/social_crm_mention_views.xml",
         "views/social_crm_author_views.xml",
+        "views/social_crm_identity_review_views.xml",
         "views/res_partner_views.xml",
         "views/social_crm_routing_rule_views.xml",
         "views/social_crm_reply_views.xml",
@@ -36,6 +37,7 @@
         "views/res_config_settings_views.xml",
         "views/social_crm_advocacy_views.xml",
         "views/social_crm_report_views.xml",
+        "views/social_crm_dashboard_views.xml",
         "views/social_crm_menus.xml",
         "views/social_crm_account_oauth_views.xml",
         "views/social_crm_oauth_page_views.xml",
@@ -46,6 +48,9 @@
         "demo/social_crm_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "social_crm/static/src/**/*",
+        ],
         "web.assets_tests": [
             "social_crm/static/tests/tours/**/*",
         ],

@@ -73,3 +73,17 @@ def test_pull_reports_connector_errors(capsys):
     replay.add(responses, "GET", "https://api.twitter.com/2/tweets/search/recent", "x/rtweet/friends8__00.json")
     assert main(["pull", "--platform", "x", "--keyword", "acme", "--setting", "access_token=bad"]) == 2
     assert "AuthenticationError" in capsys.readouterr().err
+
+
+@responses.activate
+def test_check_prints_the_connection_report(capsys):
+    replay.add(responses, "GET", "https://api.twitter.com/2/users/me", "x/tweepy/test_client_get_me__00.json")
+    assert main(["check", "--platform", "x", "--setting", "access_token=t"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["identity"] == "@TweepyDev" and report["read"] is None and report["ok"] is True
+    assert main(["check", "--platform", "youtube"]) == 2  # no API key: nothing works
+    assert json.loads(capsys.readouterr().out)["findings"][0] == {
+        "code": "setting",
+        "capability": "",
+        "name": "api_key",
+    }

@@ -7,6 +7,7 @@ through :func:`get_connector`.
 
 from .base import BaseConnector, Query, split_terms
 from .bluesky import BlueskyConnector
+from .connection import ConnectionReport, Finding
 from .exceptions import (
     AuthenticationError,
     ConfigurationError,
@@ -55,7 +56,9 @@ __all__ = [
     "Author",
     "BaseConnector",
     "ConfigurationError",
+    "ConnectionReport",
     "ConnectorError",
+    "Finding",
     "HttpClient",
     "Mention",
     "Page",

@@ -7,6 +7,7 @@ Examples::
     python -m social_crm.connectors pull --platform mastodon --mode hashtag --hashtag odoo \\
         --setting base_url=https://mastodon.social --pages 2
     python -m social_crm.connectors pull --platform x --from-file recorded.json
+    python -m social_crm.connectors check --platform mastodon --setting access_token=...
 
 Mentions are printed to standard output as JSON lines; the cursor to save for
 the next run is printed to standard error. Secrets may be given as
@@ -107,12 +108,20 @@ def main(argv=None):
     pull.add_argument("--from-file", help="parse this recorded response instead of calling the API")
     pull.add_argument("--raw", action="store_true", help="include the raw platform payload")
     pull.add_argument("-v", "--verbose", action="store_true")
+    check = commands.add_parser("check", help="test the credentials: what works (read, post), what is missing")
+    check.add_argument("--platform", required=True, choices=sorted(CONNECTORS))
+    check.add_argument("--setting", action="append", default=[], help="key=value, e.g. access_token=...")
     args = parser.parse_args(argv)
 
     if args.command == "platforms":
         for code, cls in sorted(CONNECTORS.items()):
             _out(f"{code:12} {cls.label:20} modes: {', '.join(cls.modes)}")
         return 0
+
+    if args.command == "check":
+        report = get_connector(args.platform, _settings(args.setting)).test_connection()
+        _out(json.dumps(report.to_dict(), indent=1, sort_keys=True))
+        return 0 if report.ok else 2
 
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
     connector = get_connector(args.platform, _settings(args.setting))

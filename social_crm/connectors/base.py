@@ -25,7 +25,15 @@ from html.parser import HTMLParser
 
 from dateutil import parser as date_parser
 
-from .exceptions import ConfigurationError, PayloadError
+from . import connection
+from .exceptions import (
+    AuthenticationError,
+    ConfigurationError,
+    ConnectorError,
+    PayloadError,
+    RateLimitedError,
+    TransientError,
+)
 from .http import HttpClient, default_error_message
 from .oauth import REFRESH_MARGIN
 from .records import Author, Mention, Page
@@ -34,6 +42,7 @@ _logger = logging.getLogger(__name__)
 
 MAX_TEXT_LENGTH = 20_000  # characters kept per mention; longer texts are cut and flagged
 TRUNCATION_MARK = " […]"
+SECRET_SETTINGS = ("access_token", "api_key", "client_id", "client_secret", "password")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -246,6 +255,65 @@ class BaseConnector:
         self.use_token(self.token_refresher(old))
         new = self.settings.get("access_token")
         return new != old and _swap_token(kwargs, old, new)
+    # ------------------------------------------------------- test connection
+
+    def test_connection(self):
+        """Make at most one cheap call with the configured credentials and say
+        what works (read, post) and what is missing: a
+        :class:`~.connection.ConnectionReport`. Never raises a connector error:
+        a refused, unreachable or failing call is a finding of the report."""
+        missing = [connection.Finding(connection.SETTING, "", name) for name in self.required_settings]
+        missing = [f for f in missing if not self.setting(f.name)]
+        calls = self.http.calls
+        if missing:
+            missing += [f for f in self._post_findings() if f.code == connection.NO_WRITE_API]
+            result = connection.report(self.platform, False, self._post_ready(), findings=missing)
+        else:
+            try:
+                result = self.probe()
+            except (ConnectorError, ValueError) as err:
+                result = self._failed_probe(err)
+        return dataclasses.replace(result, calls=self.http.calls - calls)
+
+    def probe(self):
+        """The platform's cheap call (override). The default makes none: the
+        platform needs no credentials to be read."""
+        return connection.report(self.platform, True, self._post_ready(), findings=self._post_findings())
+
+    def _post_ready(self):
+        """``post`` of a report when the write side is not probed: False
+        without a write API or its settings, else None (not checked)."""
+        return None if self.reply_ready else False
+
+    def _post_findings(self):
+        """Why replies cannot work with these settings (empty when they may)."""
+        if not self.can_reply:
+            return [connection.Finding(connection.NO_WRITE_API, connection.POST)]
+        missing = [n for n in self.reply_settings if not self.setting(n)]
+        if missing:
+            return [connection.Finding(connection.SETTING, connection.POST, n) for n in missing]
+        return []
+
+    def _failed_probe(self, err):
+        """The report of a probe whose call failed with ``err``."""
+        detail = f"{type(err).__name__}: {err}"
+        for name in SECRET_SETTINGS:  # requests repeats URLs with their query string (key=...)
+            if self.setting(name):
+                detail = detail.replace(str(self.setting(name)), "***")
+        _logger.info("%s: test connection failed: %s", self.platform, detail)
+        if isinstance(err, AuthenticationError):
+            code = connection.REFUSED
+        elif isinstance(err, RateLimitedError):
+            code = connection.RATE_LIMITED
+        elif isinstance(err, TransientError):
+            code = connection.UNREACHABLE
+        else:
+            code = connection.FAILED
+        # refused or failing: it does not work; unreachable or rate limited: it could not be told
+        unknown = code in (connection.RATE_LIMITED, connection.UNREACHABLE)
+        read = None if unknown else False
+        post = False if code == connection.REFUSED or not self.can_reply else None
+        return connection.report(self.platform, read, post, findings=[connection.Finding(code)], detail=detail)
 
     # ---------------------------------------------------------------- helpers
 
@@ -255,15 +323,23 @@ class BaseConnector:
     def check(self, query):
         missing = [name for name in self.required_settings if not self.setting(name)]
         if missing:
-            raise ConfigurationError(f"{self.label or self.platform}: missing setting(s) {', '.join(missing)}")
+            raise ConfigurationError(
+                f"{self.label or self.platform}: missing setting(s) {', '.join(missing)}",
+                code="missing_settings",
+                settings=missing,
+            )
         if query.mode not in self.modes:
             raise ConfigurationError(
                 f"{self.label or self.platform} cannot listen in mode {query.mode!r}; "
-                f"choose one of {', '.join(self.modes)}"
+                f"choose one of {', '.join(self.modes)}",
+                code="mode",
+                mode=query.mode,
+                modes=list(self.modes),
             )
         if self.needs_terms and query.mode in ("search",) and not query.terms:
             raise ConfigurationError(
-                f"{self.label or self.platform}: a search stream needs keywords, hashtags or handles"
+                f"{self.label or self.platform}: a search stream needs keywords, hashtags or handles",
+                code="needs_terms",
             )
         return True
 

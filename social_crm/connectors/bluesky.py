@@ -9,6 +9,7 @@ account keeps the session and renews it (``connectors/oauth.py``), so that one
 
 import datetime
 
+from . import connection
 from .base import BaseConnector, as_int, author, parse_datetime
 from .exceptions import ConfigurationError
 
@@ -166,3 +167,19 @@ class BlueskyConnector(BaseConnector):
             parent_id=target.external_id,
             raw=dict(payload, record=record),
         )
+
+    def probe(self):
+        """With a handle and an app password, ``createSession`` (what every
+        authenticated call starts with); without, one public search."""
+        if not (self.setting("username") and self.setting("password")):
+            self.http.get_json(f"{PUBLIC_APPVIEW}/app.bsky.feed.searchPosts", params={"q": "bluesky", "limit": 1})
+            findings = [connection.Finding(connection.SETTING, connection.READ, "username")]
+            findings += self._post_findings()
+            return connection.report(self.platform, True, False, findings=findings)
+        session = self.http.post_json(
+            f"{self._pds()}/com.atproto.server.createSession",
+            json={"identifier": self.setting("username"), "password": self.setting("password")},
+        )
+        self._session_token, self._session_did = session.get("accessJwt"), session.get("did")
+        handle = session.get("handle") or self.setting("username")
+        return connection.report(self.platform, True, True, identity=f"@{handle}", account_ref=session.get("did"))

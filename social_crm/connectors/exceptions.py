@@ -10,15 +10,22 @@ The ingestion cron decides what to do from the *type* of the error:
   the next run tries again from the same cursor;
 * :class:`PayloadError` - the platform answered something we cannot parse;
 * :class:`ConnectorError` - anything else (bad request, missing configuration).
+
+Besides its (English) message, an error may carry a ``code`` and parameters
+(``params``) that say what went wrong in a form the Odoo side turns into a
+translated sentence; ``code`` is empty when nothing more precise than the
+error's type is known.
 """
 
 
 class ConnectorError(Exception):
     """Base class of every error a connector raises."""
 
-    def __init__(self, message, status=None):
+    def __init__(self, message, status=None, code="", **params):
         super().__init__(message)
         self.status = status
+        self.code = code
+        self.params = params
 
 
 class ConfigurationError(ConnectorError):

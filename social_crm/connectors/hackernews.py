@@ -4,6 +4,7 @@
 the terms, newer than the cursor (``numericFilters=created_at_i>…``).
 """
 
+from . import connection
 from .base import BaseConnector, as_int, author, html_to_text, parse_datetime
 
 API = "https://hn.algolia.com/api/v1"
@@ -92,3 +93,8 @@ class HackerNewsConnector(BaseConnector):
             kind="reply" if parent and str(parent) != str(thread) else "post",
             raw=raw,
         )
+
+    def probe(self):
+        """One search of one hit: the public API answers; nothing to post with."""
+        self.http.get_json(f"{API}/search_by_date", params={"query": "", "tags": "story", "hitsPerPage": 1})
+        return connection.report(self.platform, True, False, findings=self._post_findings())

@@ -8,6 +8,7 @@ most instances; ``search`` (``/api/v2/search``) and ``mentions``
 
 from urllib.parse import urlparse
 
+from . import connection
 from .base import BaseConnector, as_int, author, html_to_text, parse_datetime
 from .exceptions import ConfigurationError
 
@@ -139,3 +140,48 @@ class MastodonConnector(BaseConnector):
             headers={"Authorization": f"Bearer {self.setting('access_token')}"},
         )
         return self._mention(payload)
+
+    # scopes a listening token needs beyond a bare "read" (granular scopes, Mastodon 2.4.3+)
+    READ_SCOPES = ("read:search", "read:statuses", "read:notifications")
+
+    def probe(self):
+        """With a token, ``GET /api/v1/apps/verify_credentials``: the token's
+        application and, since Mastodon 4.3, its scopes. Without one,
+        ``GET /api/v1/instance`` (public): hashtag streams need nothing else."""
+        if not self.setting("access_token"):
+            instance = self.http.get_json(f"{self.base_url}/api/v1/instance")
+            return connection.report(
+                self.platform,
+                True,
+                False,
+                identity=(instance or {}).get("title") or urlparse(self.base_url).netloc,
+                findings=[
+                    connection.Finding(connection.SETTING, connection.READ, "access_token"),
+                    connection.Finding(connection.SETTING, connection.POST, "access_token"),
+                ],
+            )
+        app = self.http.get_json(
+            f"{self.base_url}/api/v1/apps/verify_credentials",
+            headers={"Authorization": f"Bearer {self.setting('access_token')}"},
+        )
+        identity = (app or {}).get("name") or ""
+        scopes = (app or {}).get("scopes")
+        if not isinstance(scopes, list):  # before Mastodon 4.3: the token works, its scopes are not told
+            return connection.report(
+                self.platform,
+                True,
+                None,
+                identity=identity,
+                findings=[connection.Finding(connection.NOT_CHECKED, connection.POST, "write:statuses")],
+            )
+        scopes = set(scopes)
+        findings = []
+        if "read" not in scopes:
+            findings += [
+                connection.Finding(connection.SCOPE, connection.READ, s) for s in self.READ_SCOPES if s not in scopes
+            ]
+        post = bool({"write", "write:statuses"} & scopes)
+        if not post:
+            findings.append(connection.Finding(connection.SCOPE, connection.POST, "write:statuses"))
+        read = "read" in scopes or any(s.startswith("read:") for s in scopes)
+        return connection.report(self.platform, read, post, identity=identity, findings=findings)

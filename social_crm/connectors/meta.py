@@ -11,6 +11,7 @@ Instagram modes: ``mentions`` (media the account is tagged in), ``hashtag``
 
 import re
 
+from . import connection
 from .base import BaseConnector, as_int, author, parse_datetime, stable_id
 from .exceptions import AuthenticationError, ConfigurationError, ConnectorError, RateLimitedError
 
@@ -89,6 +90,34 @@ class GraphConnector(BaseConnector):
             )
         return None
 
+    # what a Graph error names as missing ("requires the 'pages_read_engagement' permission")
+    PERMISSION_NAME = re.compile(r"\b(pages_[a-z_]+|instagram_[a-z_]+|business_management|read_insights)\b")
+    POST_PERMISSION = ""
+
+    def _probe_graph(self, fields, identity):
+        """``GET /{account id}?fields=...``: the token reads the account or the
+        error names the permission it lacks. Writing is not tried."""
+        ref = self.setting("account_ref")
+        if not ref:
+            finding = connection.Finding(connection.SETTING, connection.READ, "account_ref")
+            return connection.report(self.platform, False, None, findings=[finding])
+        try:
+            payload = self.http.get_json(
+                self._url(ref), params={"fields": fields, "access_token": self.setting("access_token")}
+            )
+        except ConnectorError as err:
+            if isinstance(err, RateLimitedError):
+                raise
+            names = list(dict.fromkeys(self.PERMISSION_NAME.findall(str(err))))
+            if not names:
+                raise
+            findings = [connection.Finding(connection.PERMISSION, connection.READ, name) for name in names]
+            return connection.report(self.platform, False, None, findings=findings, detail=str(err))
+        finding = connection.Finding(connection.NOT_CHECKED, connection.POST, self.POST_PERMISSION)
+        return connection.report(
+            self.platform, True, None, identity=identity(payload or {}), account_ref=ref, findings=[finding]
+        )
+
     def _from(self, item):
         sender = item.get("from") or {}
         handle = item.get("username") or sender.get("username") or ""
@@ -136,6 +165,11 @@ class FacebookConnector(GraphConnector):
             kind="reply" if is_comment else "post",
             raw=value,
         )
+
+    POST_PERMISSION = "pages_manage_engagement"
+
+    def probe(self):
+        return self._probe_graph("id,name", lambda page: page.get("name") or "")
 
     FIELDS = "id,message,created_time,from,permalink_url,like_count,comment_count,parent{id}"
     POST_FIELDS = "id,message,created_time,from,permalink_url"
@@ -222,6 +256,11 @@ class InstagramConnector(GraphConnector):
             kind="reply",
             raw=value,
         )
+
+    POST_PERMISSION = "instagram_manage_comments"
+
+    def probe(self):
+        return self._probe_graph("id,username", lambda user: f"@{user['username']}" if user.get("username") else "")
 
     MEDIA_FIELDS = "id,caption,timestamp,permalink,username,comments_count,like_count,media_type"
     COMMENT_FIELDS = "id,text,timestamp,username,like_count"

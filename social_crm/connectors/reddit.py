@@ -7,8 +7,9 @@ user (``identity privatemessages read`` scopes) also unlocks ``mentions``
 (``/message/mentions``).
 """
 
+from . import connection
 from .base import BaseConnector, as_int, author, parse_datetime
-from .exceptions import ConfigurationError, ConnectorError
+from .exceptions import AuthenticationError, ConfigurationError, ConnectorError
 
 PUBLIC = "https://www.reddit.com"
 OAUTH = "https://oauth.reddit.com"
@@ -124,3 +125,36 @@ class RedditConnector(BaseConnector):
         if not mentions:
             raise ConnectorError("Reddit did not return the new comment")
         return mentions[0]
+
+    def probe(self):
+        """A user's token: ``GET /api/v1/me`` (scope ``identity``). Client id and
+        secret: the application-only token request. Nothing: no call, the
+        public listings are read anonymously (with a low rate limit)."""
+        if self.setting("access_token"):
+            try:
+                me = self.http.get_json(
+                    f"{OAUTH}/api/v1/me",
+                    params={"raw_json": 1},
+                    headers={"Authorization": f"bearer {self.setting('access_token')}"},
+                )
+            except AuthenticationError as err:
+                if err.status != 403:
+                    raise
+                # a valid token without the "identity" scope: what it can do is not told
+                finding = connection.Finding(connection.NOT_CHECKED, "", "read, privatemessages, submit")
+                return connection.report(self.platform, None, None, findings=[finding], detail=str(err))
+            name = (me or {}).get("name") or ""
+            finding = connection.Finding(connection.NOT_CHECKED, connection.POST, "submit")
+            return connection.report(
+                self.platform, True, None, identity=f"u/{name}" if name else "", findings=[finding]
+            )
+        user_token = [
+            connection.Finding(connection.USER_TOKEN, connection.READ),
+            connection.Finding(connection.USER_TOKEN, connection.POST),
+        ]
+        if self.setting("client_id") and self.setting("client_secret"):
+            self._token = None
+            self._headers()  # the application-only token
+            return connection.report(self.platform, bool(self._token), False, findings=user_token)
+        findings = [connection.Finding(connection.SETTING, connection.READ, "client_id"), user_token[1]]
+        return connection.report(self.platform, True, False, findings=findings)

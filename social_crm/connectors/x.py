@@ -5,6 +5,7 @@ Needs a bearer token of an X developer App (pay-per-use access or higher).
 ``GET /2/users/:id/mentions`` with the account's numeric user id.
 """
 
+from . import connection
 from .base import BaseConnector, as_int, author, parse_datetime
 from .exceptions import AuthenticationError, ConfigurationError, ConnectorError, RateLimitedError
 
@@ -130,4 +131,31 @@ class XConnector(BaseConnector):
             thread_id=target.thread_id or target.external_id,
             parent_id=target.external_id,
             raw=data,
+        )
+
+    def probe(self):
+        """``GET /2/users/me``: answered for a user's token (X's free tier has it);
+        an application-only bearer token is refused with "Unsupported
+        Authentication", which proves the token valid and unable to post.
+        Reading is sold (Basic tier or pay-per-use credits) and is not tried:
+        a read costs."""
+        findings = [connection.Finding(connection.TIER, connection.READ, "Basic / pay-per-use")]
+        try:
+            payload = self.http.get_json(
+                f"{API}/users/me", headers={"Authorization": f"Bearer {self.setting('access_token')}"}
+            )
+        except AuthenticationError as err:
+            if err.status != 403 or "application-only" not in str(err).lower():
+                raise
+            findings.append(connection.Finding(connection.USER_TOKEN, connection.POST))
+            return connection.report(self.platform, None, False, findings=findings, detail=str(err))
+        user = (payload or {}).get("data") or {}
+        findings.append(connection.Finding(connection.NOT_CHECKED, connection.POST, "tweet.write"))
+        return connection.report(
+            self.platform,
+            None,
+            None,
+            identity=f"@{user['username']}" if user.get("username") else "",
+            account_ref=user.get("id"),
+            findings=findings,
         )

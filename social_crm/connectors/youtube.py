@@ -7,6 +7,7 @@ channel id; keywords are passed as ``searchTerms``. Replies are posted with
 ``comments.insert`` and need the OAuth token (scope ``youtube.force-ssl``).
 """
 
+from . import connection
 from .base import BaseConnector, as_int, author, parse_datetime
 from .exceptions import ConfigurationError, ConnectorError, RateLimitedError
 
@@ -139,3 +140,38 @@ class YouTubeConnector(BaseConnector):
                 f"YouTube quota exhausted: {self.error_message(response)}", retry_after=3600, status=403
             )
         return None
+
+    def probe(self):
+        """``GET /channels?part=snippet`` of the account's channel (1 quota unit),
+        or ``GET /i18nLanguages`` (1 unit) when no channel id is set. Replies
+        need OAuth, which this addon does not do for YouTube."""
+        params = {"part": "snippet", "key": self.setting("api_key")}
+        ref = self.setting("account_ref")
+        findings = self._post_findings()
+        try:
+            if ref:
+                payload = self.http.get_json(f"{API}/channels", params=dict(params, id=ref))
+            else:
+                payload = self.http.get_json(f"{API}/i18nLanguages", params=dict(params, hl="en"))
+        except ConnectorError as err:
+            if isinstance(err, RateLimitedError):
+                raise
+            message = str(err).lower()
+            if "keyinvalid" in message or "api key not valid" in message:
+                refused = connection.Finding(connection.REFUSED)
+                return connection.report(self.platform, False, False, findings=[refused, *findings], detail=str(err))
+            if err.status == 403:
+                denied = connection.Finding(connection.PERMISSION, connection.READ, "YouTube Data API v3")
+                return connection.report(self.platform, False, False, findings=[denied, *findings], detail=str(err))
+            raise
+        items = (payload or {}).get("items") or []
+        if not ref:
+            findings.append(connection.Finding(connection.SETTING, connection.READ, "account_ref"))
+            return connection.report(self.platform, True, False, findings=findings)
+        if not items:
+            findings.append(connection.Finding(connection.NOT_FOUND, connection.READ, "account_ref"))
+            return connection.report(self.platform, False, False, findings=findings)
+        title = (items[0].get("snippet") or {}).get("title") or ""
+        return connection.report(
+            self.platform, True, False, identity=title, account_ref=items[0].get("id"), findings=findings
+        )

@@ -1,7 +1,10 @@
-import textwrap
-from datetime import timedelta
+from collections import defaultdict
 
 from odoo import api, fields, models
+
+from .social_crm_author import SENTIMENT_LABELS, TREND_LABELS
+
+SOCIAL_MEDIUM = "Social media"  # the UTM medium of social leads; their source is the platform
 
 
 class CrmLead(models.Model):
@@ -16,6 +19,10 @@ class CrmLead(models.Model):
     )
     social_influence = fields.Integer(compute="_compute_social_context", string="Influence")
     social_sentiment_avg = fields.Float(compute="_compute_social_context", string="Sentiment (30 days)", digits=(3, 2))
+    social_sentiment_label = fields.Selection(
+        SENTIMENT_LABELS, compute="_compute_social_context", string="Sentiment of the last 30 days"
+    )
+    social_sentiment_trend_code = fields.Selection(TREND_LABELS, compute="_compute_social_context", string="Trend")
     social_sentiment_trend = fields.Char(compute="_compute_social_context", string="Sentiment trend")
     social_recent_mention_ids = fields.Many2many(
         "social.crm.mention", compute="_compute_social_context", string="Recent mentions"
@@ -39,60 +46,40 @@ class CrmLead(models.Model):
     @api.depends("partner_id", "social_mention_id")
     def _compute_social_context(self):
         Mention = self.env["social.crm.mention"]
-        now = fields.Datetime.now()
         for lead in self:
             authors = lead.partner_id.social_author_ids | lead.social_mention_id.author_id
             lead.social_identity_ids = authors
             lead.social_influence = max(authors.mapped("influence_score") or [0])
-            if not authors:
-                lead.social_recent_mention_ids = False
-                lead.social_sentiment_avg = 0.0
-                lead.social_sentiment_trend = False
-                continue
             domain = [("author_id", "in", authors.ids), ("direction", "=", "in")]
-            lead.social_recent_mention_ids = Mention.search(domain, limit=10, order="posted_at desc")
-            scored = domain + [("sentiment_label", "in", ("positive", "neutral", "negative"))]
-            [[recent, recent_count]] = Mention._read_group(
-                scored + [("posted_at", ">=", now - timedelta(days=30))], [], ["sentiment_score:avg", "__count"]
+            lead.social_recent_mention_ids = (
+                Mention.search(domain, limit=10, order="posted_at desc") if authors else False
             )
-            [[before, before_count]] = Mention._read_group(
-                scored + [("posted_at", "<", now - timedelta(days=30)), ("posted_at", ">=", now - timedelta(days=90))],
-                [],
-                ["sentiment_score:avg", "__count"],
-            )
-            lead.social_sentiment_avg = recent or 0.0
-            lead.social_sentiment_trend = lead._social_trend_label(recent, recent_count, before, before_count)
-
-    def _social_trend_label(self, recent, recent_count, before, before_count):
-        if not recent_count:
-            return self.env._("No scored mention in 30 days")
-        if not before_count:
-            return self.env._("%(avg)+.2f over %(count)s mention(s), no earlier data", avg=recent, count=recent_count)
-        delta = recent - before
-        word = (
-            self.env._("improving")
-            if delta > 0.1
-            else self.env._("worsening")
-            if delta < -0.1
-            else self.env._("stable")
-        )
-        return self.env._(
-            "%(word)s: %(avg)+.2f vs %(before)+.2f the 60 days before", word=word, avg=recent, before=before
-        )
+            summary = authors._social_sentiment_summary()
+            lead.social_sentiment_avg = summary["average"]
+            lead.social_sentiment_label = summary["label"]
+            lead.social_sentiment_trend_code = summary["trend"]
+            lead.social_sentiment_trend = summary["text"] if authors else False
 
     @api.model
     def _social_create_from_mentions(self, mentions, rules):
-        """One lead per mention (routed by the matching rule), created in one batch."""
+        """One lead per mention (routed by the matching rule), created in one batch:
+        the contact when the author is known, the salesperson of the rule or of
+        the team's assignment, the platform as UTM source and "Social media" as
+        medium."""
         vals_list = []
+        # found by name (utm names are unique), created on first use
+        medium = self._find_or_create_record("utm.medium", SOCIAL_MEDIUM)
+        sources = {}
+        by_team = defaultdict(list)  # team -> the vals of its leads without a salesperson
         for mention, rule in zip(mentions, rules, strict=True):
             company = mention.company_id
             who = mention.author_name or mention.author_handle or self.env._("Social contact")
+            platform = mention._platform_label()
+            if platform not in sources:
+                sources[platform] = self._find_or_create_record("utm.source", platform)
             vals = {
                 "name": self.env._(
-                    "%(who)s on %(platform)s: %(text)s",
-                    who=who,
-                    platform=mention._platform_label(),
-                    text=textwrap.shorten(mention.text or mention.title or "", 70, placeholder=" …"),
+                    "%(who)s on %(platform)s: %(text)s", who=who, platform=platform, text=mention._social_lead_title()
                 ),
                 "partner_id": mention.partner_id.id or False,
                 "contact_name": False if mention.partner_id else who,
@@ -100,13 +87,34 @@ class CrmLead(models.Model):
                 "company_id": company.id,
                 "social_mention_id": mention.id,
                 "website": mention.author_id.profile_url or False,
+                "source_id": sources[platform].id,
+                "medium_id": medium.id,
             }
-            team = rule.crm_team_id or company.social_crm_crm_team_id
+            team = rule.crm_team_id or company.social_crm_crm_team_id or self._social_default_team(company)
             if team:
                 vals["team_id"] = team.id
             vals["user_id"] = rule.user_id.id or False  # never the cron's own user
+            if not vals["user_id"] and team:
+                by_team[team].append(vals)
             vals_list.append(vals)
+        for team, team_vals in by_team.items():
+            for vals, user in zip(team_vals, team._social_crm_salespeople(len(team_vals)), strict=True):
+                vals["user_id"] = user.id or False
         return self.create(vals_list)
+
+    @api.model
+    def _social_default_team(self, company):
+        """The first sales team of the company that works with leads or opportunities."""
+        return self.env["crm.team"].search(
+            [
+                ("company_id", "in", [company.id, False]),
+                "|",
+                ("use_leads", "=", True),
+                ("use_opportunities", "=", True),
+            ],
+            order="sequence, id",
+            limit=1,
+        )
 
     @api.model
     def _social_log_mentions(self, mentions_by_lead):

@@ -1,6 +1,17 @@
+import re
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..text_analysis import available_languages
+
+SLA_FIELDS = (
+    "social_crm_sla_hours_urgent",
+    "social_crm_sla_hours_high",
+    "social_crm_sla_hours_medium",
+    "social_crm_sla_hours_low",
+)
 
 
 class ResCompany(models.Model):
@@ -29,6 +40,69 @@ class ResCompany(models.Model):
     social_crm_sla_hours_low = fields.Float("Low priority: answer within (hours)", default=24.0)
     social_crm_helpdesk_team_id = fields.Many2one("helpdesk.ticket.team", "Default helpdesk team for social tickets")
     social_crm_crm_team_id = fields.Many2one("crm.team", "Default sales team for social leads")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("social_crm_languages"):
+                vals["social_crm_languages"] = self._social_crm_normalize_languages(vals["social_crm_languages"])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("social_crm_languages"):
+            vals = dict(vals, social_crm_languages=self._social_crm_normalize_languages(vals["social_crm_languages"]))
+        return super().write(vals)
+
+    @api.constrains(*SLA_FIELDS)
+    def _check_social_crm_sla_hours(self):
+        for company in self:
+            if any(company[name] <= 0 for name in SLA_FIELDS):
+                raise ValidationError(
+                    self.env._("The answer deadlines of social tickets must be more than 0 hours (e.g. 1, 4, 8, 24).")
+                )
+
+    @api.model
+    def _social_crm_known_languages(self):
+        """ISO 639-1 codes the language detection knows, and those of the installed languages."""
+        installed = {code.split("_")[0].split("@")[0].lower() for code, _name in self.env["res.lang"].get_installed()}
+        return set(available_languages()) | installed
+
+    @api.model
+    def _social_crm_normalize_languages(self, value):
+        """``"German, FR, pt_BR"`` -> ``"de,fr,pt"``: codes and names of languages
+        become ISO 639-1 codes; anything else is refused with the list of what is not known."""
+        known = self._social_crm_known_languages()
+        Lang = self.env["res.lang"].with_context(active_test=False)
+        codes, unknown = [], []
+        for token in filter(None, (t.strip() for t in re.split(r"[,;\s]+", value or ""))):
+            code = token.lower().replace("-", "_").split("_")[0]
+            if code not in known:
+                lang = Lang.search(
+                    [
+                        "|",
+                        "|",
+                        ("name", "=ilike", token),
+                        ("name", "=ilike", f"{token} /%"),
+                        ("name", "=ilike", f"%/ {token}"),
+                    ],
+                    limit=1,
+                )
+                code = (lang.iso_code or lang.code or "").lower().replace("-", "_").split("_")[0] if lang else ""
+            if code in known:
+                if code not in codes:
+                    codes.append(code)
+            else:
+                unknown.append(token)
+        if unknown:
+            raise ValidationError(
+                self.env._(
+                    "Unknown language(s): %(unknown)s. Use ISO 639-1 codes such as de, fr, es (or language names "
+                    "such as German); known codes: %(known)s.",
+                    unknown=", ".join(unknown),
+                    known=", ".join(sorted(known)),
+                )
+            )
+        return ",".join(codes) or False
 
     def _social_crm_language_codes(self):
         """The expected languages (ISO 639-1) of this company's mentions."""

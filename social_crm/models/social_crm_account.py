@@ -6,8 +6,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..connectors import CONNECTORS, get_connector
+from ..connectors import CONNECTORS, HttpClient, connection, get_connector
 from ..connectors.webhooks import valid_hub_signature
+from . import social_crm_messages as messages
 from .counting import count_by
 
 _logger = logging.getLogger(__name__)
@@ -93,6 +94,30 @@ class SocialCrmAccount(models.Model):
     last_pull_at = fields.Datetime(readonly=True, copy=False)
     last_success_at = fields.Datetime(readonly=True, copy=False)
     last_error = fields.Text(readonly=True, copy=False)
+    last_error_message = fields.Text(
+        "What went wrong", readonly=True, copy=False, help="The last failure in plain words, with what to do."
+    )
+    last_pull_count = fields.Integer("New mentions in the last pull", readonly=True, copy=False)
+    pull_requested_by = fields.Many2one(
+        "res.users", readonly=True, copy=False, help="Who pressed Pull now: told the result when it is done."
+    )
+    # Test connection
+    connection_state = fields.Selection(
+        [
+            ("ok", "Works"),
+            ("partial", "Works in part"),
+            ("unknown", "Could not be tested"),
+            ("failed", "Does not work"),
+        ],
+        "Connection test",
+        readonly=True,
+        copy=False,
+    )
+    connection_checked_at = fields.Datetime("Tested on", readonly=True, copy=False)
+    connection_report = fields.Text("Connection test result", readonly=True, copy=False)
+    connection_detail = fields.Text(
+        "Connection test details", readonly=True, copy=False, groups="social_crm.group_social_crm_manager"
+    )
     error_count = fields.Integer(readonly=True, copy=False, help="Consecutive failed pulls; reset by a successful one.")
     api_calls = fields.Integer("API calls (total)", readonly=True, copy=False)
     stream_ids = fields.One2many("social.crm.stream", "account_id", string="Streams")
@@ -121,24 +146,84 @@ class SocialCrmAccount(models.Model):
     # ------------------------------------------------------------------ actions
 
     def action_pull_now(self):
-        """Pull every active stream of these accounts now (ignores the interval)."""
-        streams = self.stream_ids.filtered("active")
-        if not streams:
+        """Pull every active stream of these accounts soon, in the background:
+        the pull cron is triggered for them (whatever their interval or
+        back-off), and whoever pressed the button is told the result."""
+        if not self.stream_ids.filtered("active"):
             raise UserError(self.env._("Add an active stream to the account first."))
-        self.env["social.crm.stream"]._pull_accounts(self, auto_commit=False)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "danger" if "error" in self.mapped("state") else "success",
-                "message": "\n".join(f"{a.name}: {a.last_error or self.env._('pulled')}" for a in self),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        if self.filtered(lambda a: not a.active):
+            raise UserError(self.env._("Archived accounts are not pulled: restore the account first."))
+        self.write({"next_pull_at": fields.Datetime.now(), "pull_requested_by": self.env.uid})
+        self.env.ref("social_crm.ir_cron_pull_mentions").sudo()._trigger()
+        return self._notification(
+            "info",
+            self.env._(
+                "The pull of %(accounts)s runs in the background: you will be told here when it is done.",
+                accounts=", ".join(self.mapped("name")),
+            ),
+        )
+
+    def action_test_connection(self):
+        """One cheap call with the account's credentials: what works, what is missing."""
+        self.ensure_one()
+        http = HttpClient(max_retries=1, backoff=0.5, max_wait=5)  # a person is waiting: no long retries
+        report = self._get_connector(http=http).test_connection()
+        lines = messages.report_sentences(self.env, report, self._platform_label())
+        if report.account_ref and not self.account_ref and self.platform in ("x", "youtube"):
+            self.account_ref = report.account_ref
+            lines.append(self.env._("The account ID was filled in from the platform."))
+        minor = (connection.NO_WRITE_API, connection.NOT_CHECKED)
+        codes = {f.code for f in report.findings}
+        if codes & {connection.UNREACHABLE, connection.RATE_LIMITED}:
+            state = "unknown"
+        elif not report.ok:
+            state = "failed"
+        elif report.read and codes <= set(minor):
+            state = "ok"
+        else:
+            state = "partial"
+        if report.detail:
+            _logger.info("Test connection of %s (%s): %s", self.name, self.platform, report.detail)
+        self.sudo().write(
+            {
+                "connection_state": state,
+                "connection_checked_at": fields.Datetime.now(),
+                "connection_report": "\n".join(lines),
+                "connection_detail": report.detail or False,
+            }
+        )
+        kind = {"ok": "success", "partial": "warning", "unknown": "warning", "failed": "danger"}[state]
+        return self._notification(kind, lines[0], next_action={"type": "ir.actions.client", "tag": "soft_reload"})
+
+    def _notification(self, kind, message, next_action=None, sticky=False):
+        params = {"type": kind, "message": message, "sticky": sticky}
+        if next_action:
+            params["next"] = next_action
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
+
+    def _platform_label(self):
+        self.ensure_one()
+        return CONNECTORS[self.platform].label
+
+    def _notify_pull_result(self, created=0):
+        """Tell whoever pressed Pull now how the pull went (a warning when it failed)."""
+        for account in self.filtered("pull_requested_by"):
+            if account.state == "ok":
+                kind, sticky = "success", False
+                env = self.with_context(lang=account.pull_requested_by.lang).env
+                message = env._("%(count)s new mention(s).", count=created)
+            else:
+                kind, sticky = "warning", True
+                message = account.last_error_message or self.env._("The pull did not finish.")
+            account.pull_requested_by._bus_send(
+                "simple_notification",
+                {"type": kind, "title": account.name, "message": message, "sticky": sticky},
+            )
+            account.pull_requested_by = False
 
     def action_view_mentions(self):
         self.ensure_one()
-        return self.env["social.crm.mention"]._action_list([("account_id", "=", self.id)])
+        return self.env["social.crm.mention"]._action_for("account_id", self)
 
     def action_new_webhook_token(self):
         """Revoke the current webhook URL."""
@@ -146,7 +231,9 @@ class SocialCrmAccount(models.Model):
             account.webhook_token = secrets.token_urlsafe(24)
 
     def action_reset_error(self):
-        self.write({"state": "new", "error_count": 0, "next_pull_at": False, "last_error": False})
+        self.write(
+            {"state": "new", "error_count": 0, "next_pull_at": False, "last_error": False, "last_error_message": False}
+        )
 
     # ----------------------------------------------------------------- business
 
@@ -167,6 +254,7 @@ class SocialCrmAccount(models.Model):
                     "last_pull_at": now,
                     "last_success_at": now,
                     "last_error": False,
+                    "last_error_message": False,
                     "error_count": 0,
                     "api_calls": account.api_calls + api_calls,
                     "next_pull_at": now + timedelta(minutes=account.pull_interval),
@@ -177,6 +265,9 @@ class SocialCrmAccount(models.Model):
         now = fields.Datetime.now()
         message = f"{type(error).__name__}: {error}"
         for account in self:
+            # in the language of whoever waits for this pull, if anyone does
+            env = self.with_context(lang=account.pull_requested_by.lang).env if account.pull_requested_by else self.env
+            account.last_error_message = messages.error_sentence(env, error, account._platform_label())
             count = account.error_count + 1
             if retry_after is None:
                 # back off: 1, 2, 4... pull intervals, at most a day

@@ -50,6 +50,12 @@ class SocialCrmAdvocacyProgram(models.Model):
         default=500,
         help="Redemptions of rewards costing more than this need a manager's approval.",
     )
+    approver_id = fields.Many2one(
+        "res.users",
+        "Approver",
+        domain=lambda self: [("groups_id", "in", self.env.ref("social_crm.group_social_crm_manager").ids)],
+        help="Who is asked to approve redemptions (an activity). Empty: every Social CRM administrator.",
+    )
     candidate_min_mentions = fields.Integer(
         "Suggest after (positive mentions)",
         default=2,
@@ -164,10 +170,33 @@ class SocialCrmAdvocacyReward(models.Model):
     image_128 = fields.Image(max_width=128, max_height=128)
     points_cost = fields.Integer("Cost (points)", required=True)
     stock = fields.Integer(help="Units left; -1: unlimited.", default=-1)
+    stock_unlimited = fields.Boolean(
+        "Unlimited stock", compute="_compute_stock_display", inverse="_inverse_stock_unlimited"
+    )
+    stock_display = fields.Char("In stock", compute="_compute_stock_display")
     needs_approval = fields.Boolean(compute="_compute_needs_approval")
     redemption_count = fields.Integer(compute="_compute_redemption_count")
 
     _sql_constraints = [("cost_positive", "CHECK(points_cost > 0)", "A reward costs at least one point.")]
+
+    @api.depends("stock")
+    def _compute_stock_display(self):
+        for reward in self:
+            reward.stock_unlimited = reward.stock < 0
+            reward.stock_display = (
+                self.env._("Unlimited")
+                if reward.stock < 0
+                else self.env._("Out of stock")
+                if reward.stock == 0
+                else self.env._("%(count)s left", count=reward.stock)
+            )
+
+    def _inverse_stock_unlimited(self):
+        for reward in self:
+            if reward.stock_unlimited:
+                reward.stock = -1
+            elif reward.stock < 0:
+                reward.stock = 0
 
     @api.depends("points_cost", "program_id.approval_threshold")
     def _compute_needs_approval(self):

@@ -7,7 +7,7 @@ class SocialCrmAdvocacyRedemption(models.Model):
 
     _name = "social.crm.advocacy.redemption"
     _description = "Reward redemption"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "create_date desc, id desc"
 
     advocate_id = fields.Many2one("social.crm.advocate", required=True, ondelete="cascade", index=True)
@@ -53,12 +53,44 @@ class SocialCrmAdvocacyRedemption(models.Model):
         redemptions = super().create(vals_list)
         for redemption in redemptions.filtered(lambda r: r.reward_id.stock > 0):
             redemption.reward_id.stock -= 1
+        redemptions.filtered(lambda r: r.state == "requested")._ask_approval()
         return redemptions
+
+    def _approvers(self):
+        """The program's approver, or every Social CRM administrator of the company."""
+        self.ensure_one()
+        if self.program_id.approver_id:
+            return self.program_id.approver_id
+        managers = self.env.ref("social_crm.group_social_crm_manager").sudo().users
+        return managers.filtered(
+            lambda u: not u.share
+            and u.active
+            and u.id != self.env.ref("base.user_root").id
+            and self.company_id in u.company_ids
+        )
+
+    def _ask_approval(self):
+        """An activity for each approver: a redemption waits for them."""
+        for redemption in self:
+            for user in redemption._approvers():
+                redemption.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
+                    summary=self.env._("Approve a reward redemption"),
+                    note=self.env._(
+                        "%(who)s asks for %(reward)s (%(points)s points).",
+                        who=redemption.partner_id.name,
+                        reward=redemption.reward_id.name,
+                        points=redemption.points,
+                    ),
+                )
 
     def action_approve(self):
         if not self.env.user.has_group("social_crm.group_social_crm_manager"):
             raise UserError(self.env._("Only Social CRM administrators approve rewards."))
-        self.filtered(lambda r: r.state == "requested").write({"state": "approved"})
+        requested = self.filtered(lambda r: r.state == "requested")
+        requested.write({"state": "approved"})
+        requested.activity_feedback(["mail.mail_activity_data_todo"], feedback=self.env._("Approved"))
 
     def action_deliver(self):
         self.filtered(lambda r: r.state == "approved").write({"state": "delivered"})
@@ -68,3 +100,4 @@ class SocialCrmAdvocacyRedemption(models.Model):
             if redemption.reward_id.stock >= 0:
                 redemption.reward_id.stock += 1
             redemption.state = "cancelled"
+            redemption.activity_unlink(["mail.mail_activity_data_todo"])

@@ -1,14 +1,24 @@
 import re
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import email_normalize
 
 from ..scoring import influence_score
+from ..text_analysis.sentiment import label_for
 from .counting import count_by
 from .social_crm_account import PLATFORMS
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL = re.compile(r"https?://[^\s<>\"')]+", re.IGNORECASE)
+SENTIMENT_LABELS = [("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Negative")]
+TREND_LABELS = [
+    ("improving", "Improving"),
+    ("stable", "Stable"),
+    ("worsening", "Worsening"),
+    ("new", "No earlier data"),
+]
+TREND_DELTA = 0.1  # change of the average score that makes a trend
 
 
 def normalize_url(url):
@@ -104,12 +114,65 @@ class SocialCrmAuthor(models.Model):
 
     def action_view_mentions(self):
         self.ensure_one()
-        return self.env["social.crm.mention"]._action_list([("author_id", "=", self.id)])
+        return self.env["social.crm.mention"]._action_for("author_id", self)
 
     def write(self, vals):
         if vals.get("partner_id") and "match_method" not in vals and not self.env.context.get("social_crm_auto"):
             vals = dict(vals, match_method="manual", review_state="matched", match_evidence=False)
         return super().write(vals)
+
+    @api.model
+    def _social_label(self, average):
+        """Positive, neutral or negative, by the thresholds of the sentiment analysis."""
+        return label_for(average)
+
+    def _social_sentiment_summary(self, days=30):
+        """The sentiment of these identities' scored mentions: the average of the
+        last ``days`` days, its label, and its trend against the 60 days before.
+
+        Returns ``{"average", "count", "label", "trend", "text"}``; label and
+        trend are False when nothing was scored in the period."""
+        Mention = self.env["social.crm.mention"]
+        now = fields.Datetime.now()
+        scored = [
+            ("author_id", "in", self.ids),
+            ("direction", "=", "in"),
+            ("sentiment_label", "in", ("positive", "neutral", "negative")),
+        ]
+        recent_since, before_since = now - timedelta(days=days), now - timedelta(days=days + 60)
+        [[recent, recent_count]] = Mention._read_group(
+            scored + [("posted_at", ">=", recent_since)], [], ["sentiment_score:avg", "__count"]
+        )
+        [[before, before_count]] = Mention._read_group(
+            scored + [("posted_at", "<", recent_since), ("posted_at", ">=", before_since)],
+            [],
+            ["sentiment_score:avg", "__count"],
+        )
+        summary = {"average": recent or 0.0, "count": recent_count, "label": False, "trend": False}
+        if not recent_count:
+            summary["text"] = self.env._("No scored mention in %(days)s days", days=days)
+            return summary
+        summary["label"] = self._social_label(recent)
+        if not before_count:
+            summary["trend"] = "new"
+            summary["text"] = self.env._(
+                "%(avg)+.2f over %(count)s mention(s), no earlier data", avg=recent, count=recent_count
+            )
+            return summary
+        delta = recent - before
+        summary["trend"] = "improving" if delta > TREND_DELTA else "worsening" if delta < -TREND_DELTA else "stable"
+        words = {
+            "improving": self.env._("improving"),
+            "worsening": self.env._("worsening"),
+            "stable": self.env._("stable"),
+        }
+        summary["text"] = self.env._(
+            "%(word)s: %(avg)+.2f vs %(before)+.2f the 60 days before",
+            word=words[summary["trend"]],
+            avg=recent,
+            before=before,
+        )
+        return summary
 
     # ------------------------------------------------------------------ actions
 

@@ -79,25 +79,20 @@ class SocialCrmStream(models.Model):
         for stream in self:
             if stream.max_pages < 1:
                 raise ValidationError(self.env._("A stream reads at least one page per pull."))
+            stream._check_query_guided()  # the mode and what it needs, in the user's language
             connector = CONNECTORS[stream.account_id.platform]
-            if stream.mode not in connector.modes:
-                raise ValidationError(
-                    self.env._(
-                        "%(platform)s streams can listen to: %(modes)s.",
-                        platform=connector.label,
-                        modes=", ".join(dict(MODES)[m] for m in connector.modes),
-                    )
-                )
             # credentials are the account's business: check the query with placeholders
             placeholders = {name: "-" for name in connector.required_settings + ("access_token",)}
             try:
                 connector(settings=placeholders).check(stream._get_query())
             except ConfigurationError as err:
-                raise ValidationError(str(err)) from err
+                raise ValidationError(
+                    self.env._("The stream “%(stream)s” cannot be read: %(reason)s", stream=stream.name, reason=err)
+                ) from err
 
     def action_view_mentions(self):
         self.ensure_one()
-        return self.env["social.crm.mention"]._action_list([("stream_id", "=", self.id)])
+        return self.env["social.crm.mention"]._action_for("stream_id", self)
 
     def action_reset_cursor(self):
         """Forget how far we read: the next pull starts from the newest page again."""
@@ -145,12 +140,14 @@ class SocialCrmStream(models.Model):
                 _logger.info("Account %s is being pulled by another worker; skipped", account.name)
                 continue
             http_calls = 0
+            created_before = created
             try:
                 connector = account._get_connector()
                 for stream in account.stream_ids.filtered("active"):
                     created += len(stream._pull(connector, auto_commit=auto_commit))
                 http_calls = connector.http.calls
                 account._record_success(api_calls=http_calls)
+                account.last_pull_count = created - created_before
             except RateLimitedError as err:
                 account._record_failure(err, state="rate_limited", retry_after=account._rate_limit_wait(err))
             except TransientError as err:
@@ -170,6 +167,7 @@ class SocialCrmStream(models.Model):
             except Exception as err:  # a bug or bad data in one account must not stop the cron
                 _logger.exception("Unexpected error while pulling account %s", account.name)
                 account._record_failure(err)
+            account._notify_pull_result(created - created_before)
             if auto_commit:
                 # each account is one unit of work: keep what it stored even if
                 # a later account crashes the worker

@@ -3,3 +3,5 @@
 if __name__.startswith("odoo.addons."):
     from . import test_install, test_ingestion, test_security, test_understanding, test_advocacy, test_webhook
     from . import test_oauth, test_oauth_controller, test_oauth_concurrency
+    from . import test_accounts_streams, test_settings_lists, test_leads_contacts
+    from . import test_identity_review, test_advocacy_polish, test_reports, test_overview

@@ -187,18 +187,6 @@ class TestIngestion(SocialCrmCase):
             self.pull()
             self.assertEqual(len(mock.calls), 0)
 
-    def test_pull_now_button(self):
-        with self.replaying() as mock:
-            self.add(mock, "GET", X_SEARCH, X_PAGE)
-            action = self.x_account.action_pull_now()
-        self.assertEqual(action["params"]["type"], "success")
-        self.assertEqual(self.x_account.mention_count, 10)
-        self.assertEqual(self.x_stream.mention_count, 10)
-        for record in (self.x_account, self.x_stream):
-            action = record.action_view_mentions()
-            self.assertEqual(action["res_model"], "social.crm.mention")
-            self.assertEqual(self.Mention.search_count(action["domain"]), 10)
-
     def test_stream_query_is_validated(self):
         with self.assertRaises(ValidationError):
             self.Stream.create({"name": "bad", "account_id": self.x_account.id, "mode": "feed"})

@@ -173,7 +173,9 @@ class TestUnderstandAndAct(SocialCrmCase):
         self.assertTrue(lead)
         self.assertEqual(lead.social_mention_id, purchase)
         self.assertIn("enterprise plan", lead.description)
-        self.assertFalse(lead.user_id)  # for the sales team to take, not the cron's user
+        # the sales team's assignment takes it (one of its members), never the cron's own user
+        self.assertNotEqual(lead.user_id, self.env.ref("base.user_root"))
+        self.assertIn(lead.user_id, lead.team_id.crm_team_member_ids.user_id | lead.team_id.user_id)
         self.assertFalse(purchase.ticket_id)
         self.assertEqual((praise.state, praise.intent), ("analysed", "praise"))
         self.assertFalse(praise.ticket_id or praise.lead_id)
