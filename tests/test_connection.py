@@ -259,11 +259,11 @@ YT = "https://www.googleapis.com/youtube/v3"
 
 
 @responses.activate
-def test_youtube_channel_named_and_no_replies():
+def test_youtube_channel_named_and_replies_need_the_oauth_token():
     replay.add(responses, "GET", f"{YT}/channels", "youtube/sns-python-youtube/apidata__channel_info_single.json")
     result = connector("youtube", api_key="k", account_ref="UC_x5XG1OV2P6uZZ5FSM9Ttw").test_connection()
     assert result.read is True and result.post is False and result.identity == "Google Developers"
-    assert (c.NO_WRITE_API, c.POST, "") in codes(result)
+    assert (c.SETTING, c.POST, "access_token") in codes(result)
 
 
 @responses.activate

@@ -143,16 +143,21 @@ class YouTubeConnector(BaseConnector):
 
     def probe(self):
         """``GET /channels?part=snippet`` of the account's channel (1 quota unit),
-        or ``GET /i18nLanguages`` (1 unit) when no channel id is set. Replies
-        need OAuth, which this addon does not do for YouTube."""
-        params = {"part": "snippet", "key": self.setting("api_key")}
-        ref = self.setting("account_ref")
+        or ``GET /i18nLanguages`` (1 unit) when no channel id is set, with the
+        OAuth token when the account is connected, else the API key. Replies
+        need the OAuth token."""
         findings = self._post_findings()
+        if not (self.setting("api_key") or self.setting("access_token")):
+            findings.insert(0, connection.Finding(connection.SETTING, "", "api_key"))
+            return connection.report(self.platform, False, False, findings=findings)
+        params = {"part": "snippet"}
+        headers = self._auth(params)
+        ref = self.setting("account_ref")
         try:
             if ref:
-                payload = self.http.get_json(f"{API}/channels", params=dict(params, id=ref))
+                payload = self.http.get_json(f"{API}/channels", params=dict(params, id=ref), headers=headers)
             else:
-                payload = self.http.get_json(f"{API}/i18nLanguages", params=dict(params, hl="en"))
+                payload = self.http.get_json(f"{API}/i18nLanguages", params=dict(params, hl="en"), headers=headers)
         except ConnectorError as err:
             if isinstance(err, RateLimitedError):
                 raise

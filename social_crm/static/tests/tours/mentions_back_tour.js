@@ -1,6 +1,14 @@
 /** @odoo-module **/
 import { registry } from "@web/core/registry";
 
+// The router pushes the URL a moment after each navigation and merges pushes that come
+// sooner: wait for each step's URL so that Back has a list entry to return to.
+async function waitForPathDepth(depth) {
+    for (let i = 0; i < 200 && window.location.pathname.split("/").length < depth; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+}
+
 // An account's mentions, a mention, then the browser's Back: the list is still the account's.
 registry.category("web_tour.tours").add("social_crm_mentions_back", {
     steps: () => [
@@ -15,6 +23,8 @@ registry.category("web_tour.tours").add("social_crm_mentions_back", {
         },
         {
             trigger: ".o_list_view:not(:has(.o_data_row:contains('Tour other'))) .o_data_row:contains('Tour brand')",
+            // /odoo/<account action>/<id>/<mentions action>
+            run: () => waitForPathDepth(5),
         },
         {
             content: "Open a mention",
@@ -23,7 +33,10 @@ registry.category("web_tour.tours").add("social_crm_mentions_back", {
         },
         {
             trigger: ".o_form_view .o_field_widget[name=text]:contains('Tour brand')",
-            run: () => window.history.back(),
+            run: async () => {
+                await waitForPathDepth(6); // .../<mention id>
+                window.history.back();
+            },
         },
         {
             content: "Back: still the account's mentions only",
