@@ -86,6 +86,11 @@ def test_bluesky_post_thread_gives_every_post_with_its_parent_and_root():
         assert mention.parent_id == post["record"]["reply"]["parent"]["uri"]
         assert mention.kind == "reply"
     assert mentions[fifth["uri"]].parent_id == fourth["uri"]
+    # the recorded getPostThread answers (a post without parent or replies) give their post
+    for fixture in ("bluesky/bskyr/f_postthread__00.json", "bluesky/atproto/thread_view_post_with_embed_media.json"):
+        assert [m.external_id for m in parse("bluesky", replay.body(fixture))] == [
+            recorded(fixture)["thread"]["post"]["uri"]
+        ]
 
 
 def test_bluesky_link_facets_give_the_full_uri():
