@@ -350,6 +350,14 @@ def test_facebook_reply_id_comes_from_reply_comment_id():
     assert reply.kind == "reply" and reply.parent_id == "10158407903973553"
     assert reply.parent_id in mentions
     assert mentions["10158407835073553"].kind == "post"
+    # with the "id" field asked for too, as the connector does: Graph comment ids are
+    # "<object>_<comment>" (https://developers.facebook.com/docs/graph-api/reference/comment/)
+    page = recorded("facebook/sns-python-facebook/comments__comments_p1.json")
+    for item in page["data"]:
+        number = item["permalink_url"].rsplit("=", 1)[1]
+        item["id"] = f"10158407654328553_{number}"
+    reply = by_id(parse("facebook", page))["10158407654328553_10158409983033553"]
+    assert reply.kind == "reply" and reply.parent_id == "10158407654328553_10158407903973553"
 
 
 def test_graph_insights_and_hashtags_are_no_mentions():
@@ -517,6 +525,9 @@ def test_one_bad_number_or_date_skips_that_item_only(caplog):
         b'<?xml version="1.0" encoding=" big5 "?><rss><channel><item><title>t</title></item></channel></rss>',
         b'<?xml version="1.0" encoding="base64"?><rss><channel><item><title>t</title></item></channel></rss>',
         b"<rss><channel><item><title>&nbsp;t</title></item></channel></rss>",  # undefined entity, recovered
+        # recovered by lxml into trees that expat then refused (ParseError on the recovered tree)
+        b"<rss><channel><item xmlns:a='x'><a:b c:d='1'>t</a:b></item></channel></rss>",
+        b'<rss><item><title a="1" a="2">x</title></item></rss>',
         b"<rss>" + b"<a>" * 100_000,  # unclosed all the way down: recovered, nothing to read
     ],
     ids=lambda value: value[:40].decode(),
