@@ -425,12 +425,13 @@ class BaseConnector:
     def parse_items(self, items, parse_one):
         """Parse each item, skipping (and logging) the malformed ones: one bad
         item (a wrong type, a number or a date out of range...) never loses the
-        others. ``items`` that are not a list make the payload unreadable."""
+        others. ``items`` that are not a list make the payload unreadable. A post
+        that comes twice (a feed with a post and its repost) is kept once."""
         if items is None:
             return []
         if not isinstance(items, list | tuple):
             raise PayloadError(f"{self.platform}: expected a list of items, got {_kind(items)}")
-        mentions = []
+        mentions, seen = [], set()
         for item in items:
             if not isinstance(item, dict):
                 _logger.warning("%s: skipped an item that is not an object: %s", self.platform, _kind(item))
@@ -442,7 +443,8 @@ class BaseConnector:
             except Exception as err:  # one item: logged and skipped, the page goes on
                 _logger.warning("%s: skipped a malformed item (%s: %s)", self.platform, type(err).__name__, err)
                 continue
-            if mention is not None:
+            if mention is not None and mention.external_id not in seen:  # a post twice in a page: once
+                seen.add(mention.external_id)
                 mentions.append(mention)
         return mentions
 

@@ -100,7 +100,7 @@ class MastodonConnector(BaseConnector):
         ``in_reply_to_id``. When the parent is not in the same payload, the
         reply's ``parent_id`` is this key; the stored parent answers to it too
         (:meth:`local_ref`), for local and remote authors alike."""
-        return f"{self.base_url}/api/v1/statuses/{local_id}"
+        return f"{self.base_url.lower()}/api/v1/statuses/{local_id}"
 
     def local_ref(self, raw):
         """The key replies use for the status ``raw`` (see :meth:`status_key`)."""

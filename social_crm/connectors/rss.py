@@ -211,9 +211,9 @@ class RssConnector(BaseConnector):
             raise PayloadError("Feed is empty")
         root = _parse_xml(bytes(payload), encoding if encoding and encoding.lower() != "iso-8859-1" else None)
         kind = _local(root.tag)
-        if kind == "feed":
+        if kind in ("feed", "entry"):  # a feed, or an Atom entry document (RFC 4287, section 4.1.2)
             return self._atom(root, feed_url)
-        if kind in ("rss", "RDF"):
+        if kind.lower() in ("rss", "rdf"):
             return self._rss(root, feed_url)
         raise PayloadError(f"Not a feed: the root element is <{kind[:40]}>")
 
@@ -240,7 +240,7 @@ class RssConnector(BaseConnector):
             "author": (_text(feed_author, "name"), _text(feed_author, "uri")),
             "date": _text(root, "updated"),
         }
-        entries = [e for e in root if _local(e.tag) == "entry"]
+        entries = [e for e in root if _local(e.tag) == "entry"] if _local(root.tag) == "feed" else [root]
         return self._dated(self.parse_items_xml(entries, self._atom_entry, feed), feed)
 
     def _dated(self, mentions, feed):
