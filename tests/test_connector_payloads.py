@@ -51,6 +51,9 @@ def test_bluesky_feed_shaped_responses_give_their_posts():
     }
     mentions = parse("bluesky", feed)
     assert [m.external_id for m in mentions] == [p["uri"] for p in posts[:3]]
+    # a post and its repost in one page: one mention
+    feed["feed"].append({"post": posts[0], "reason": {"$type": "app.bsky.feed.defs#reasonRepost"}})
+    assert len(parse("bluesky", feed)) == 3
 
 
 def test_bluesky_post_thread_gives_every_post_with_its_parent_and_root():
@@ -462,6 +465,18 @@ def test_undated_entries_keep_the_feed_order():
     assert first.posted_at.isoformat() == "2003-06-10T04:00:00+00:00"
     assert second.posted_at.isoformat() == "2022-11-16T09:00:00+00:00"
     assert third.posted_at.isoformat() == "2003-06-10T03:59:58+00:00"
+
+
+def test_an_atom_entry_document_is_read():
+    # documented shape: an Atom Entry Document, atom:entry as the root (RFC 4287 section 4.1.2)
+    entry = b"""<entry xmlns="http://www.w3.org/2005/Atom" xml:lang="en"><id>tag:acme.example,2024:9</id>
+      <title>Broken again</title><author><name>Jo</name></author><link href="/posts/9"/></entry>"""
+    (mention,) = get_connector("rss").parse(entry, feed_url="https://acme.example/feed")
+    assert (mention.external_id, mention.url, mention.language) == (
+        "tag:acme.example,2024:9",
+        "https://acme.example/posts/9",
+        "en",
+    )
 
 
 def test_atom_entries_inherit_the_feed_author():
