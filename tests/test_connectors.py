@@ -88,10 +88,10 @@ def test_bad_text_is_made_storable():
 
 def test_malformed_items_are_skipped_not_fatal(caplog):
     x = get_connector("x")
-    payload = {"data": [{"id": "1", "text": "ok"}, {"text": "no id"}, "garbage"]}
+    payload = {"data": [{"id": "1", "text": "ok"}, {"id": "2", "text": "bad", "referenced_tweets": 5}, "garbage"]}
     mentions = x.parse(payload)
     assert [m.external_id for m in mentions] == ["1"]
-    assert "skipped a malformed item" in caplog.text
+    assert "skipped a malformed item (TypeError" in caplog.text
 
 
 def test_missing_credentials_is_a_configuration_error():

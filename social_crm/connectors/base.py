@@ -17,11 +17,12 @@ Cursor protocol (``fetch_page``): the cursor is a small JSON-able dict.
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import html
+import json
 import logging
 import re
-from html.parser import HTMLParser
 
 from dateutil import parser as date_parser
 
@@ -85,37 +86,49 @@ def split_terms(value):
     return tuple(terms)
 
 
-class _TextExtractor(HTMLParser):
-    BLOCKS = {"p", "br", "div", "li", "blockquote", "tr", "h1", "h2", "h3", "h4", "pre"}
+BLOCK_TAGS = frozenset(
+    {"p", "br", "div", "li", "ul", "ol", "blockquote", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "hr"}
+)
+MAX_HTML_LENGTH = 5 * MAX_TEXT_LENGTH  # markup read per text: enough for the text that is kept
+# One pass of one regular expression, left to right: every alternative either
+# matches where it starts or fails at the next "<", ">" or quote, and an
+# unclosed comment, CDATA section or script runs to the end (as browsers read
+# them), so the cost is linear in the length whatever the markup. A "<" that
+# opens no well-formed tag is text.
+_MARKUP = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<!\[CDATA\[(?P<cdata>.*?)(?:\]\]>|\Z)"
+    r"|<(?P<skip>script|style|template|noscript)\b(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>.*?(?:</(?P=skip)\s*>|\Z)"
+    r"|<[!?][^<>]*>"
+    r"|</?(?P<tag>[A-Za-z][A-Za-z0-9:_.-]*)(?:[\s/](?:[^<>\"']|\"[^\"]*\"|'[^']*')*)?>",
+    re.DOTALL | re.IGNORECASE,
+)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_NEWLINES = re.compile(r" ?\n[ \n]*")
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts = []
 
-    def handle_starttag(self, tag, attrs):
-        if tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in self.BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        self.parts.append(data)
+def _markup_text(match):
+    if match.group("cdata") is not None:
+        return match.group("cdata")
+    tag = match.group("tag")
+    return "\n" if tag and tag.lower() in BLOCK_TAGS else ""
 
 
 def html_to_text(value):
-    """Plain text of an HTML fragment (tags dropped, entities decoded)."""
-    if not value:
+    """Plain text of an HTML fragment (tags dropped, entities decoded).
+
+    Bounded: at most ``MAX_HTML_LENGTH`` characters of markup are read, in one
+    linear pass (no parser state machine to trip: issue 10, points 7 and 18)."""
+    if not value or not isinstance(value, str):
         return ""
+    if len(value) > MAX_HTML_LENGTH:
+        value = value[:MAX_HTML_LENGTH]
     if "<" not in value:
-        return html.unescape(value).strip()
-    extractor = _TextExtractor()
-    extractor.feed(value)
-    extractor.close()
-    text = "".join(extractor.parts)
-    text = re.sub(r"[ \t\r\f\v]+", " ", text)
-    text = re.sub(r" *\n[ \n]*", "\n", text)
+        text = html.unescape(value)
+    else:
+        text = html.unescape(_MARKUP.sub(_markup_text, value))
+    text = _SPACES.sub(" ", text)
+    text = _NEWLINES.sub("\n", text)
     return text.strip()
 
 
@@ -128,32 +141,177 @@ def clean_text(text):
     return text
 
 
-def parse_datetime(value):
-    """An aware UTC datetime from ISO 8601, RFC 822 or a Unix timestamp."""
-    if value in (None, ""):
-        return None
-    try:
-        if isinstance(value, int | float):
-            return datetime.datetime.fromtimestamp(float(value), tz=datetime.timezone.utc)
-        when = date_parser.parse(str(value))
-    except (ValueError, OverflowError, TypeError):
-        _logger.debug("Unparseable date %r", value)
-        return None
+# Day and month names of the feeds' languages other than English (fr, de, es, pt, it), as
+# RFC 822 dates written by localised software show them ("mer, 16 nov 2022 10:00:00 +0100").
+_MONTHS = {
+    1: "janv janvier jän jänner januar ene enero janeiro gen gennaio",
+    2: "févr fevr février fevrier februar febrero fev fevereiro febbraio",
+    3: "mars mär märz maerz mrz marzo março marco",
+    4: "avr avril abr abril aprile",
+    5: "mai mayo maio mag maggio",
+    6: "juin juni junio junho giu giugno",
+    7: "juil juillet juli julio julho lug luglio",
+    8: "août aout ago agosto",
+    9: "sept septembre set setembro septiembre setiembre settembre",
+    10: "okt oktober out outubro octubre ott ottobre octobre",
+    11: "novembre noviembre novembro",
+    12: "déc dec décembre decembre dez dezember dic diciembre dezembro dicembre",
+}
+_MONTH_NAMES = {name: month for month, names in _MONTHS.items() for name in names.split()}
+_ENGLISH_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WORD = re.compile(r"[^\W\d_]+\.?")
+_FILLERS = {"de", "del", "di", "le", "den", "der", "um", "à", "a", "às", "h"}
+MAX_DATE_LENGTH = 80  # longer "dates" are not dates (and dateutil's cost grows with them)
+
+
+def _english_date(value):
+    """``value`` with localised day and month names made English, or None."""
+    changed, words = False, []
+    position = 0
+    for match in _WORD.finditer(value):
+        words.append(value[position : match.start()])
+        position = match.end()
+        word = match.group().rstrip(".").lower()
+        if word in _MONTH_NAMES:
+            words.append(_ENGLISH_MONTHS[_MONTH_NAMES[word]])
+            changed = True
+        elif word in _FILLERS or not value[: match.start()].strip(" ,"):
+            changed = True  # "de", or a leading day name: dropped
+        else:
+            words.append(match.group())
+    words.append(value[position:])
+    return "".join(words) if changed else None
+
+
+def _to_utc(when):
     if when.tzinfo is None:
         when = when.replace(tzinfo=datetime.timezone.utc)
     return when.astimezone(datetime.timezone.utc)
 
 
-def as_int(value):
+def parse_datetime(value):
+    """An aware UTC datetime from ISO 8601, RFC 822 (English or localised names)
+    or a Unix timestamp; None when it cannot be read (never an exception)."""
+    if value in (None, "") or isinstance(value, bool):
+        return None
     try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+        if isinstance(value, int | float):
+            return datetime.datetime.fromtimestamp(float(value), tz=datetime.timezone.utc)
+        if not isinstance(value, str) or len(value) > MAX_DATE_LENGTH:
+            return None
+        try:
+            return _to_utc(date_parser.parse(value))
+        except (ValueError, OverflowError):
+            english = _english_date(value)
+            if english is None:
+                raise
+            return _to_utc(date_parser.parse(english))
+    except (ValueError, OverflowError, TypeError, ArithmeticError, OSError, LookupError):
+        _logger.debug("Unparseable date %r", value)
+        return None
+
+
+def as_int(value):
+    """An int from a JSON number or a digit string; None for anything else
+    (bools, NaN, infinities, floats with a fraction, garbage)."""
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str):
+        value = value.strip()
+        if not (value.isascii() and value.lstrip("-").isdigit()) or len(value) > 30:
+            return None
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
 def stable_id(*parts):
     """A short deterministic id for items that have none of their own."""
     return hashlib.sha1("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:24]
+
+
+MAX_JSON_DEPTH = 512  # deeper payloads are refused: walking or storing them would recurse too far
+MAX_INT_DIGITS = 4000  # Python refuses to read longer integers (int_max_str_digits)
+_KINDS = {dict: "a JSON object", list: "a JSON array", str: "a string", type(None): "null"}
+
+
+def _kind(value):
+    return _KINDS.get(type(value), type(value).__name__)
+
+
+def _json_int(text):
+    # a number too long for int() stays a string: one item's field, not the whole payload
+    return int(text) if len(text) <= MAX_INT_DIGITS else text
+
+
+def _too_deep(value):
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return True
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in node.values() if isinstance(child, dict | list))
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node if isinstance(child, dict | list))
+    return False
+
+
+def items_of(payload, key, platform=""):
+    """The list under ``key`` of a response object: ``[]`` when absent or null;
+    any other type is a :class:`PayloadError` (the payload is not what it claims)."""
+    value = payload.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise PayloadError(f"{platform or 'payload'}: expected a list in {key!r}, got {_kind(value)}")
+    return value
+
+
+def error_for_status(status, message):
+    """The typed error the HTTP layer raises for ``status`` (for error bodies
+    that carry an HTTP code, e.g. inside a successful response)."""
+    status = as_int(status)
+    if status in (401, 403):
+        return AuthenticationError(message, status=status)
+    if status == 429:
+        return RateLimitedError(message, status=status)
+    if status is not None and 500 <= status < 600:
+        return TransientError(message, status=status)
+    return ConnectorError(message, status=status)
+
+
+def payload_parser(parse):
+    """Decorator of ``parse`` methods: whatever the payload, only typed errors
+    leave. A crash the parser did not foresee is logged as a bug (with its
+    traceback) and becomes a :class:`PayloadError` for the whole payload."""
+
+    @functools.wraps(parse)
+    def guarded(self, payload, *args, **kwargs):
+        try:
+            return parse(self, payload, *args, **kwargs)
+        except (ConnectorError, MemoryError):
+            raise
+        except Exception as err:
+            _logger.error("%s: parser bug on an unexpected payload", self.platform, exc_info=True)
+            raise PayloadError(f"{self.platform}: unreadable payload ({type(err).__name__})") from err
+
+    return guarded
+
+
+def walk(roots, children, limit=100_000):
+    """Depth-first, in document order, without recursion: ``children(node)``
+    gives a node's children. At most ``limit`` nodes (a hostile tree ends)."""
+    stack = list(reversed(list(roots)))
+    seen = 0
+    while stack and seen < limit:
+        node = stack.pop()
+        seen += 1
+        yield node
+        stack.extend(reversed(list(children(node))))
 
 
 class BaseConnector:
@@ -170,6 +328,7 @@ class BaseConnector:
     can_reply = False  # True when the platform has a write API we support
     supports_webhooks = False  # True when the platform can push deliveries to Odoo
     reply_settings = ("access_token",)  # what posting a reply needs
+    local_refs = False  # True when replies name their parent by a server-local key (see local_ref)
 
     def __init__(self, settings=None, http=None):
         self.settings = {k: v for k, v in (settings or {}).items() if v not in (None, "", False)}
@@ -192,6 +351,11 @@ class BaseConnector:
     def parse(self, payload):
         """Turn one decoded response body into a list of mentions."""
         raise NotImplementedError
+
+    def local_ref(self, raw):
+        """The key under which replies read from this account's server name the
+        post ``raw`` (its raw payload), when that is not its external id; "" otherwise."""
+        return ""
 
     def parse_webhook(self, payload):
         """Mentions carried by one webhook delivery (platforms that push)."""
@@ -255,6 +419,7 @@ class BaseConnector:
         self.use_token(self.token_refresher(old))
         new = self.settings.get("access_token")
         return new != old and _swap_token(kwargs, old, new)
+
     # ------------------------------------------------------- test connection
 
     def test_connection(self):
@@ -367,29 +532,50 @@ class BaseConnector:
         return Mention(**values)
 
     def parse_items(self, items, parse_one):
-        """Parse each item, skipping (and logging) the malformed ones."""
-        mentions = []
-        for item in items or ():
+        """Parse each item, skipping (and logging) the malformed ones: one bad
+        item (a wrong type, a number or a date out of range...) never loses the
+        others. ``items`` that are not a list make the payload unreadable. A post
+        that comes twice (a feed with a post and its repost) is kept once."""
+        if items is None:
+            return []
+        if not isinstance(items, list | tuple):
+            raise PayloadError(f"{self.platform}: expected a list of items, got {_kind(items)}")
+        mentions, seen = [], set()
+        for item in items:
             if not isinstance(item, dict):
-                _logger.warning("%s: skipped an item that is not an object: %r", self.platform, item)
+                _logger.warning("%s: skipped an item that is not an object: %s", self.platform, _kind(item))
                 continue
             try:
                 mention = parse_one(item)
-            except (KeyError, TypeError, ValueError, AttributeError) as err:
+            except (ConnectorError, MemoryError):
+                raise
+            except Exception as err:  # one item: logged and skipped, the page goes on
                 _logger.warning("%s: skipped a malformed item (%s: %s)", self.platform, type(err).__name__, err)
                 continue
-            if mention is not None:
+            if mention is not None and mention.external_id not in seen:  # a post twice in a page: once
+                seen.add(mention.external_id)
                 mentions.append(mention)
         return mentions
 
-    def decode(self, payload):
-        if isinstance(payload, bytes | str):
-            import json
-
+    def decode(self, payload, types=(dict,)):
+        """The JSON value of a response body, checked to be one of ``types``
+        (``None``: any) and nested at most ``MAX_JSON_DEPTH`` deep; anything
+        else is a :class:`PayloadError`."""
+        if isinstance(payload, bytes | bytearray | str):
             try:
-                return json.loads(payload)
+                try:
+                    payload = json.loads(payload, parse_int=_json_int)
+                except UnicodeDecodeError:  # a bad byte: read the rest rather than lose the page
+                    payload = json.loads(bytes(payload).decode("utf-8", errors="replace"), parse_int=_json_int)
+            except RecursionError as err:
+                raise PayloadError(f"{self.platform}: response is nested too deeply") from err
             except ValueError as err:
-                raise PayloadError(f"{self.platform}: response is not valid JSON: {err}") from err
+                raise PayloadError(f"{self.platform}: response is not valid JSON: {str(err)[:200]}") from err
+        if _too_deep(payload):
+            raise PayloadError(f"{self.platform}: response is nested more than {MAX_JSON_DEPTH} levels deep")
+        if types and not isinstance(payload, types):
+            wanted = " or ".join(_KINDS.get(t, t.__name__) for t in types)
+            raise PayloadError(f"{self.platform}: expected {wanted}, got {_kind(payload)}")
         return payload
 
     # ------------------------------------------------------------- the driver

@@ -10,12 +10,86 @@ account keeps the session and renews it (``connectors/oauth.py``), so that one
 import datetime
 
 from . import connection
-from .base import BaseConnector, as_int, author, parse_datetime
-from .exceptions import ConfigurationError
+from .base import BaseConnector, as_int, author, items_of, parse_datetime, payload_parser, walk
+from .exceptions import (
+    AuthenticationError,
+    ConfigurationError,
+    ConnectorError,
+    RateLimitedError,
+    TransientError,
+)
 
 PUBLIC_APPVIEW = "https://public.api.bsky.app/xrpc"
 DEFAULT_PDS = "https://bsky.social/xrpc"
 MENTION_REASONS = {"mention", "reply", "quote"}
+POST_KEYS = {"posts", "feed", "thread", "notifications"}
+AUTH_ERRORS = {"AuthenticationRequired", "ExpiredToken", "InvalidToken", "AccountTakedown", "AccountDeactivated"}
+RATE_ERRORS = {"RateLimitExceeded"}
+TRANSIENT_ERRORS = {"InternalServerError", "UpstreamFailure", "UpstreamTimeout", "NotEnoughResources"}
+MAX_FACETS = 100
+
+
+def _is_post(item):
+    """A post view: an ``at://`` URI and a record with a text (profiles, likes... have none)."""
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("uri"), str)
+        and item["uri"].startswith("at://")
+        and isinstance(item.get("record"), dict)
+        and isinstance(item["record"].get("text"), str)
+    )
+
+
+def _thread_nodes(node):
+    """Parent and replies of a thread view node (not-found and blocked nodes have none)."""
+    parent = node.get("parent")
+    replies = node.get("replies")
+    nodes = [parent] if isinstance(parent, dict) else []
+    return nodes + [reply for reply in replies if isinstance(reply, dict)] if isinstance(replies, list) else nodes
+
+
+def _bare(url):
+    url = url.lower().split("://", 1)[-1]
+    return url.removeprefix("www.")
+
+
+def full_links(text, facets):
+    """``text`` with each shortened link ("ropensci.org/es/blog/2025...") replaced
+    by the full URI of its link facet. Facet offsets count UTF-8 bytes; a facet
+    whose visible text is not a short form of its URI (a custom label) is kept."""
+    if not text or not isinstance(facets, list):
+        return text
+    data = text.encode("utf-8", errors="surrogatepass")
+    spans = []
+    for facet in facets[:MAX_FACETS]:
+        index = facet.get("index") if isinstance(facet, dict) else None
+        features = facet.get("features") if isinstance(facet, dict) else None
+        if not isinstance(index, dict) or not isinstance(features, list):
+            continue
+        start, end = as_int(index.get("byteStart")), as_int(index.get("byteEnd"))
+        uri = next(
+            (
+                f.get("uri")
+                for f in features
+                if isinstance(f, dict) and str(f.get("$type", "")).endswith("#link") and isinstance(f.get("uri"), str)
+            ),
+            None,
+        )
+        if uri and start is not None and end is not None and 0 <= start < end <= len(data):
+            spans.append((start, end, uri))
+    pieces, last = [], 0
+    for start, end, uri in sorted(spans):
+        if start < last:
+            continue  # overlapping facets: the first one wins
+        shown = data[start:end].decode("utf-8", errors="replace").strip()
+        short = _bare(shown).rstrip(".…")
+        if shown != uri and short and _bare(uri).startswith(short):
+            pieces += [data[last:start], uri.encode("utf-8", errors="surrogatepass")]
+            last = end
+    if not pieces:
+        return text
+    pieces.append(data[last:])
+    return b"".join(pieces).decode("utf-8", errors="surrogatepass")
 
 
 class BlueskyConnector(BaseConnector):
@@ -87,22 +161,51 @@ class BlueskyConnector(BaseConnector):
             if page_token:
                 params["cursor"] = page_token
             payload = self.http.get_json(f"{base}/app.bsky.feed.searchPosts", params=params, headers=headers)
-        return self.parse(payload), payload.get("cursor")
+        return self.parse(payload), payload.get("cursor") if isinstance(payload, dict) else None
 
+    def platform_error(self, response):
+        """XRPC errors name themselves (``{"error": "ExpiredToken"}``, sometimes with HTTP 400)."""
+        try:
+            body = response.json()
+        except ValueError:
+            return None
+        name = body.get("error") if isinstance(body, dict) else None
+        if isinstance(name, str) and name in AUTH_ERRORS | RATE_ERRORS:
+            return self._error(name, body.get("message"), response.status_code)
+        return None
+
+    def _error(self, name, message, status=None):
+        text = f"Bluesky answered {name}" + (f": {message}" if isinstance(message, str) and message else "")
+        if name in AUTH_ERRORS:
+            return AuthenticationError(text, status=status)
+        if name in RATE_ERRORS:
+            return RateLimitedError(text, status=status or 429)
+        if name in TRANSIENT_ERRORS:
+            return TransientError(text, status=status)
+        return ConnectorError(text, status=status)
+
+    @payload_parser
     def parse(self, payload):
+        """Posts of any ``app.bsky`` response that carries them: ``posts``
+        (searchPosts, getPosts, getQuotes), ``feed[].post`` (getAuthorFeed,
+        getTimeline, getFeed, getListFeed, getActorLikes), mention, reply and
+        quote ``notifications``, and every post of a ``getPostThread`` tree
+        (parents and nested replies). Profiles, likes, follows... are no posts."""
         payload = self.decode(payload)
-        if "notifications" in payload:
-            items = [n for n in payload["notifications"] if n.get("reason") in MENTION_REASONS]
-        elif "posts" in payload:
-            items = payload["posts"]
-        elif "thread" in payload:
-            items = [payload["thread"].get("post")]
-        else:
-            items = []
-        return self.parse_items(items, self._mention)
+        if isinstance(payload.get("error"), str) and not POST_KEYS & set(payload):
+            raise self._error(payload["error"], payload.get("message"))
+        items = []
+        for notification in items_of(payload, "notifications", "bluesky"):
+            if isinstance(notification, dict) and str(notification.get("reason")) in MENTION_REASONS:
+                items.append(notification)
+        items += items_of(payload, "posts", "bluesky")
+        items += [entry.get("post") for entry in items_of(payload, "feed", "bluesky") if isinstance(entry, dict)]
+        if isinstance(payload.get("thread"), dict):
+            items += [node["post"] for node in walk([payload["thread"]], _thread_nodes) if _is_post(node.get("post"))]
+        return self.parse_items([item for item in items if _is_post(item)], self._mention)
 
     def _mention(self, post):
-        record = post.get("record") or {}
+        record = post["record"]
         actor = post.get("author") or {}
         handle = actor.get("handle") or ""
         rkey = post["uri"].rsplit("/", 1)[-1]
@@ -111,7 +214,7 @@ class BlueskyConnector(BaseConnector):
         kind = "reply" if reply else "share" if embed_type.startswith("app.bsky.embed.record") else "post"
         return self.mention(
             external_id=post["uri"],
-            text=record.get("text") or "",
+            text=full_links(record["text"], record.get("facets")),
             url=f"https://bsky.app/profile/{handle or actor.get('did')}/post/{rkey}",
             posted_at=parse_datetime(record.get("createdAt") or post.get("indexedAt")),
             author=author(
@@ -123,7 +226,8 @@ class BlueskyConnector(BaseConnector):
                 avatar_url=actor.get("avatar") or "",
                 bio=actor.get("description") or "",
             ),
-            language=(record.get("langs") or [""])[0],
+            language=next((tag for tag in record.get("langs") or () if isinstance(tag, str)), ""),
+            # the root of the conversation, and the post answered
             thread_id=(reply.get("root") or {}).get("uri", ""),
             parent_id=(reply.get("parent") or {}).get("uri", ""),
             like_count=as_int(post.get("likeCount")),

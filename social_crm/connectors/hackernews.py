@@ -4,10 +4,24 @@
 the terms, newer than the cursor (``numericFilters=created_at_i>…``).
 """
 
+import logging
+
 from . import connection
-from .base import BaseConnector, as_int, author, html_to_text, parse_datetime
+from .base import BaseConnector, as_int, author, html_to_text, items_of, parse_datetime, payload_parser, walk
+
+_logger = logging.getLogger(__name__)
 
 API = "https://hn.algolia.com/api/v1"
+
+
+def _children(node):
+    children = node.get("children") if isinstance(node, dict) else None
+    if children is None:
+        return ()
+    if not isinstance(children, list):
+        _logger.warning("hackernews: skipped the children of item %s (not a list)", node.get("id"))
+        return ()
+    return children
 
 
 class HackerNewsConnector(BaseConnector):
@@ -25,21 +39,20 @@ class HackerNewsConnector(BaseConnector):
         if since:
             params["numericFilters"] = f"created_at_i>{int(since)}"
         payload = self.http.get_json(f"{API}/search_by_date", params=params)
+        mentions = self.parse(payload)
         page, pages = as_int(payload.get("page")) or 0, as_int(payload.get("nbPages")) or 0
         next_page = str(page + 1) if page + 1 < pages else None
-        return self.parse(payload), next_page
+        return mentions, next_page
 
+    @payload_parser
     def parse(self, payload):
+        """Hits of a search, or every item of an ``/items/:id`` tree (the story
+        and its comments, walked to the end)."""
         payload = self.decode(payload)
         if "hits" in payload:
             return self.parse_items(payload["hits"], self._hit)
-        items = []  # an item tree from /api/v1/items/:id
-        stack = [payload]
-        while stack:
-            node = stack.pop()
-            items.append(node)
-            stack.extend(reversed(node.get("children") or []))
-        return self.parse_items(items, self._item)
+        items_of(payload, "children", "hackernews")  # the story's comments: a list, or the payload is unreadable
+        return self.parse_items(list(walk([payload], _children)), self._item)
 
     def _hit(self, hit):
         text = hit.get("comment_text") or hit.get("story_text") or ""

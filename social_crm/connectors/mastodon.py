@@ -9,8 +9,31 @@ most instances; ``search`` (``/api/v2/search``) and ``mentions``
 from urllib.parse import urlparse
 
 from . import connection
-from .base import BaseConnector, as_int, author, html_to_text, parse_datetime
-from .exceptions import ConfigurationError
+from .base import BaseConnector, as_int, author, html_to_text, items_of, parse_datetime, payload_parser
+from .exceptions import AuthenticationError, ConfigurationError, ConnectorError, RateLimitedError
+
+NOTIFICATION_TYPES = {"mention", "status", "update"}  # notifications that carry a post to listen to
+OAUTH_ERRORS = {"invalid_token", "invalid_grant", "invalid_client", "unauthorized_client"}
+
+
+def _status_of(item):
+    """The status an item of a Mastodon response carries, or None.
+
+    A status itself; a boost's original; a conversation's ``last_status``; a
+    mention, status or update notification's status. Accounts, tags,
+    filters, other notifications... carry none."""
+    if not isinstance(item, dict):
+        return None
+    if "last_status" in item and "content" not in item:  # a conversation
+        item = item["last_status"]
+    elif "type" in item and "account" in item and "content" not in item:  # a notification
+        item = item.get("status") if str(item["type"]) in NOTIFICATION_TYPES else None
+    if isinstance(item, dict) and isinstance(item.get("reblog"), dict):
+        item = item["reblog"]  # a boost: keep the original post
+    if not isinstance(item, dict) or not isinstance(item.get("content"), str):
+        return None
+    local_id = item.get("id")
+    return item if isinstance(local_id, str | int) and str(local_id) else None
 
 
 class MastodonConnector(BaseConnector):
@@ -20,6 +43,7 @@ class MastodonConnector(BaseConnector):
     cursor_kind = "id"
     page_size = 40
     can_reply = True
+    local_refs = True
 
     @property
     def base_url(self):
@@ -67,41 +91,90 @@ class MastodonConnector(BaseConnector):
     def position(self, mention):
         return as_int(mention.raw.get("id")) if mention.raw else None
 
+    # ------------------------------------------------------------------ keys
+
+    def status_key(self, local_id):
+        """The key of a status by its id on the account's instance.
+
+        A status is stored under its ``uri`` (the same on every instance of the
+        federation), but a reply only names its parent by the instance-local
+        ``in_reply_to_id``. When the parent is not in the same payload, the
+        reply's ``parent_id`` is this key; the stored parent answers to it too
+        (:meth:`local_ref`), for local and remote authors alike."""
+        return f"{self.base_url.lower()}/api/v1/statuses/{local_id}"
+
+    def local_ref(self, raw):
+        """The key replies use for the status ``raw`` (see :meth:`status_key`)."""
+        local_id = raw.get("id") if isinstance(raw, dict) else None
+        return self.status_key(local_id) if isinstance(local_id, str | int) and str(local_id) else ""
+
+    def _key(self, status):
+        uri = status.get("uri")
+        return uri if isinstance(uri, str) and uri else self.status_key(status["id"])
+
+    # ---------------------------------------------------------------- parsing
+
+    @payload_parser
     def parse(self, payload):
-        payload = self.decode(payload)
-        if isinstance(payload, dict):
-            if "statuses" in payload:  # v2 search
-                items = payload["statuses"]
-            elif "content" in payload and "account" in payload:  # one status
-                items = [payload]
-            else:
-                items = []
+        """Statuses of a timeline, a search, a status, its ``/context``
+        (ancestors and descendants), ``/conversations`` (each one's
+        ``last_status``) and mention, status and update notifications. A boost
+        gives the boosted status. Accounts, tags, filters... are no statuses."""
+        payload = self.decode(payload, (dict, list))
+        if isinstance(payload, dict) and isinstance(payload.get("error"), str) and "content" not in payload:
+            raise self._error(payload)
+        context = isinstance(payload, dict) and ("ancestors" in payload or "descendants" in payload)
+        if context:
+            items = items_of(payload, "ancestors", "mastodon") + items_of(payload, "descendants", "mastodon")
+        elif isinstance(payload, dict):
+            items = items_of(payload, "statuses", "mastodon") if "statuses" in payload else [payload]
         else:
             items = payload
-        statuses = []
-        for item in items or ():
-            if isinstance(item, dict) and "type" in item and "status" in item:  # notification
-                if item.get("type") != "mention" or not item.get("status"):
-                    continue
-                item = item["status"]
-            if isinstance(item, dict) and item.get("reblog"):
-                item = item["reblog"]  # a boost: keep the original post
-            statuses.append(item)
-        return self.parse_items(statuses, self._mention)
+        statuses = [status for status in (_status_of(item) for item in items) if status is not None]
+        by_id = {str(status["id"]): status for status in statuses}
+        context_root = ""
+        if context:
+            ancestors = [s for s in (_status_of(i) for i in items_of(payload, "ancestors")) if s is not None]
+            context_root = self._key(ancestors[0]) if ancestors else ""
+        return self.parse_items(statuses, lambda status: self._mention(status, by_id, context, context_root))
 
-    def _mention(self, status):
+    def _conversation(self, status, by_id, context, context_root):
+        """``(thread_id, parent_id)``: the root of the conversation and the status answered.
+
+        Both are status URIs when the payload holds them; otherwise the key of
+        the instance-local id (:meth:`status_key`). The root of a reply whose
+        ancestors are not all in the payload is unknown (empty): whoever stores
+        it takes the root of its stored parent."""
+        parent_id = status.get("in_reply_to_id")
+        if not parent_id:
+            return "", ""
+        parent = by_id.get(str(parent_id))
+        parent_key = self._key(parent) if parent is not None else self.status_key(parent_id)
+        node, seen = status, set()
+        while node.get("in_reply_to_id"):
+            above = str(node["in_reply_to_id"])
+            if above in seen or above not in by_id:
+                if not context:
+                    return "", parent_key
+                return context_root or self.status_key(above), parent_key
+            seen.add(above)
+            node = by_id[above]
+        return self._key(node), parent_key
+
+    def _mention(self, status, by_id=None, context=False, context_root=""):
         account = status.get("account") or {}
         website = next(
             (
                 html_to_text(field.get("value"))
                 for field in account.get("fields") or ()
-                if "http" in (field.get("value") or "")
+                if isinstance(field, dict) and "http" in str(field.get("value") or "")
             ),
             "",
         )
+        thread_id, parent_id = self._conversation(status, by_id or {}, context, context_root)
         return self.mention(
             # the status URI is global across the federation; local ids are not
-            external_id=status.get("uri") or status["id"],
+            external_id=self._key(status),
             text=html_to_text(status.get("content")),
             title=status.get("spoiler_text") or "",
             url=status.get("url") or status.get("uri") or "",
@@ -117,14 +190,23 @@ class MastodonConnector(BaseConnector):
                 website=website,
             ),
             language=status.get("language") or "",
-            thread_id=status.get("in_reply_to_id") or "",
-            parent_id=status.get("in_reply_to_id") or "",
+            thread_id=thread_id,
+            parent_id=parent_id,
             like_count=as_int(status.get("favourites_count")),
             reply_count=as_int(status.get("replies_count")),
             share_count=as_int(status.get("reblogs_count")),
             kind="reply" if status.get("in_reply_to_id") else "share" if status.get("quote") else "post",
             raw=status,
         )
+
+    def _error(self, body):
+        message = body.get("error_description") or body["error"]
+        text = f"Mastodon answered: {message}"
+        if body["error"] in OAUTH_ERRORS or "access token" in str(message).lower():
+            return AuthenticationError(text)
+        if "too many requests" in str(message).lower():
+            return RateLimitedError(text)
+        return ConnectorError(text)
 
     def reply(self, target, text):
         """``POST /api/v1/statuses`` in reply to the status (token with write:statuses)."""

@@ -12,8 +12,8 @@ Instagram modes: ``mentions`` (media the account is tagged in), ``hashtag``
 import re
 
 from . import connection
-from .base import BaseConnector, as_int, author, parse_datetime, stable_id
-from .exceptions import AuthenticationError, ConfigurationError, ConnectorError, RateLimitedError
+from .base import BaseConnector, as_int, author, parse_datetime, payload_parser, stable_id
+from .exceptions import AuthenticationError, ConfigurationError, ConnectorError, PayloadError, RateLimitedError
 
 GRAPH = "https://graph.facebook.com"
 DEFAULT_VERSION = "v21.0"
@@ -21,6 +21,49 @@ RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80002, 80004}
 AUTH_CODES = {10, 102, 190, 200, 210}
 COMMENT_ID = re.compile(r"[?&]comment_id=(\d+)")
 REPLY_COMMENT_ID = re.compile(r"[?&]reply_comment_id=(\d+)")
+MAX_GRAPH_DEPTH = 4  # {"mentioned_media": {...}} and the like: a few wrappers at most
+
+
+def graph_objects(payload, depth=0):
+    """The objects of a Graph response: a ``data`` list (edges), one object
+    (``/{id}``), a ``?ids=`` map of objects, or one wrapping field such as
+    ``mentioned_media``. Nested edges (a post's ``comments``) are not read."""
+    if not isinstance(payload, dict) or depth > MAX_GRAPH_DEPTH:
+        return []
+    if "data" in payload and not isinstance(payload.get("id"), str | int):
+        data = payload["data"]
+        if isinstance(data, list):
+            return data
+        if data is None:
+            return []
+        raise PayloadError(f"Graph API: expected a list of objects in data, got {type(data).__name__}")
+    if isinstance(payload.get("id"), str | int):
+        return [payload]
+    values = list(payload.values())
+    if len(values) == 1 and isinstance(values[0], dict):
+        return graph_objects(values[0], depth + 1)
+    if values and all(isinstance(v, dict) and isinstance(v.get("id"), str | int) for v in values):
+        return values  # ?ids=a,b,c
+    return []
+
+
+def _changes(payload, with_entry=False):
+    """The ``entry[].changes[]`` of a webhook delivery (objects only)."""
+    changes = []
+    for entry in payload.get("entry") if isinstance(payload.get("entry"), list) else ():
+        if isinstance(entry, dict) and isinstance(entry.get("changes"), list):
+            for change in entry["changes"]:
+                if isinstance(change, dict):
+                    changes.append((change, entry) if with_entry else change)
+    return changes
+
+
+def _has_text(item, *keys):
+    return any(isinstance(item.get(key), str) for key in keys)
+
+
+def _is_ig_post(item):
+    return _has_text(item, "caption", "text") or "media_type" in item or "permalink" in item
 
 
 class GraphConnector(BaseConnector):
@@ -78,17 +121,30 @@ class GraphConnector(BaseConnector):
 
     def platform_error(self, response):
         try:
-            error = response.json().get("error") or {}
-        except (ValueError, AttributeError):
+            body = response.json()
+        except ValueError:
             return None
+        error = body.get("error") if isinstance(body, dict) else None
+        return self._graph_error(error, response.status_code) if isinstance(error, dict) else None
+
+    def _graph_error(self, error, status=None, default=None):
+        """The typed error of a Graph ``error`` object (``default`` when its code says nothing)."""
         code = as_int(error.get("code"))
         if code in RATE_LIMIT_CODES:
             return RateLimitedError(f"{self.label} rate limit: {error.get('message')}", retry_after=3600)
         if code in AUTH_CODES or error.get("type") == "OAuthException":
-            return AuthenticationError(
-                f"{self.label} refused the token: {error.get('message')}", status=response.status_code
+            return AuthenticationError(f"{self.label} refused the token: {error.get('message')}", status=status)
+        return default
+
+    def _objects(self, payload):
+        payload = self.decode(payload)
+        if isinstance(payload.get("error"), dict) and "data" not in payload and "id" not in payload:
+            error = payload["error"]
+            raise self._graph_error(
+                error,
+                default=ConnectorError(f"{self.label} answered: {error.get('message')} (code {error.get('code')})"),
             )
-        return None
+        return graph_objects(payload)
 
     # what a Graph error names as missing ("requires the 'pages_read_engagement' permission")
     PERMISSION_NAME = re.compile(r"\b(pages_[a-z_]+|instagram_[a-z_]+|business_management|read_insights)\b")
@@ -134,19 +190,17 @@ class FacebookConnector(GraphConnector):
     modes = ("comments", "feed", "mentions")
     supports_webhooks = True
 
+    @payload_parser
     def parse_webhook(self, payload):
         """Page webhooks, field ``feed``: new posts and comments on the Page.
 
         Edits and removals are skipped (the stored mention stays as received)."""
-        payload = self.decode(payload)
         items = []
-        for entry in payload.get("entry") or ():
-            for change in entry.get("changes") or ():
-                value = change.get("value") or {}
-                if change.get("field") != "feed" or value.get("verb") != "add":
-                    continue
-                if value.get("item") not in ("comment", "post", "status") or not value.get("message"):
-                    continue
+        for change in _changes(self.decode(payload)):
+            value = change.get("value")
+            if not isinstance(value, dict) or change.get("field") != "feed" or value.get("verb") != "add":
+                continue
+            if value.get("item") in ("comment", "post", "status") and value.get("message"):
                 items.append(value)
         return self.parse_items(items, self._webhook_mention)
 
@@ -189,9 +243,13 @@ class FacebookConnector(GraphConnector):
         payload, after = self._get(path, params, page_token)
         return self.parse(payload), after
 
+    @payload_parser
     def parse(self, payload):
-        payload = self.decode(payload)
-        return self.parse_items(payload.get("data"), self._mention)
+        """Posts, comments and messages with a text: of an edge (``data``),
+        of one object, of an ``?ids=`` map. Pages, users, albums, insights...
+        have no ``message`` and are no mentions."""
+        objects = self._objects(payload)
+        return self.parse_items([o for o in objects if isinstance(o, dict) and _has_text(o, "message")], self._mention)
 
     def _mention(self, item):
         permalink = item.get("permalink_url") or ""
@@ -200,19 +258,22 @@ class FacebookConnector(GraphConnector):
         parent = (item.get("parent") or {}).get("id", "")
         external_id = item.get("id")
         if not external_id:  # fields without "id": the permalink still identifies the comment
-            if reply:
-                external_id, parent = reply.group(1), parent or (comment.group(1) if comment else "")
-            elif comment:
-                external_id = comment.group(1)
-            else:
-                external_id = stable_id(permalink, item.get("created_time"), item.get("message"))
+            number = reply or comment
+            external_id = (
+                number.group(1) if number else stable_id(permalink, item.get("created_time"), item.get("message"))
+            )
+        if reply and comment and not parent:
+            # a reply: ?comment_id=<the comment answered>&reply_comment_id=<this reply>; Graph ids of
+            # comments are "<object>_<comment>", the answered comment shares this one's object
+            prefix, sep, _number = str(external_id).rpartition("_")
+            parent = f"{prefix}{sep}{comment.group(1)}"
         return self.mention(
             external_id=external_id,
             text=item.get("message") or "",
             url=permalink,
             posted_at=parse_datetime(item.get("created_time")),
             author=self._from(item),
-            parent_id=parent,
+            parent_id=parent or "",
             kind="reply" if parent else "post",
             like_count=as_int(item.get("like_count")),
             reply_count=as_int(item.get("comment_count")),
@@ -226,17 +287,16 @@ class InstagramConnector(GraphConnector):
     modes = ("mentions", "hashtag", "comments")
     supports_webhooks = True
 
+    @payload_parser
     def parse_webhook(self, payload):
         """Instagram webhooks, field ``comments``: comments on the account's media.
 
         ``mentions`` deliveries only carry ids and are read by the polling cron instead."""
-        payload = self.decode(payload)
         items = []
-        for entry in payload.get("entry") or ():
-            for change in entry.get("changes") or ():
-                value = change.get("value") or {}
-                if change.get("field") == "comments" and value.get("id") and value.get("text"):
-                    items.append(dict(value, timestamp=value.get("timestamp") or entry.get("time")))
+        for change, entry in _changes(self.decode(payload), with_entry=True):
+            value = change.get("value")
+            if isinstance(value, dict) and change.get("field") == "comments" and value.get("id") and value.get("text"):
+                items.append(dict(value, timestamp=value.get("timestamp") or entry.get("time")))
         return self.parse_items(items, self._webhook_mention)
 
     def _webhook_mention(self, value):
@@ -295,15 +355,16 @@ class InstagramConnector(GraphConnector):
             payload, after = self._get(f"{self._account()}/tags", {"fields": self.MEDIA_FIELDS}, page_token)
         return self.parse(payload), after
 
+    @payload_parser
     def parse(self, payload):
+        """Media and comments: of an edge (``data``), of one object, of an
+        ``?ids=`` map, of a mention lookup (``mentioned_media``,
+        ``mentioned_comment``). A media without caption is kept (the account
+        is tagged in it); users, hashtags and insights are no mentions."""
         payload = self.decode(payload)
-        if "mentioned_media" in payload:
-            items = [payload["mentioned_media"]]
-        elif "mentioned_comment" in payload:
-            items = [payload["mentioned_comment"]]
-        else:
-            items = payload.get("data") or []
-        return self.parse_items(items, self._mention)
+        lookup = payload.get("mentioned_media") or payload.get("mentioned_comment")
+        objects = [lookup] if isinstance(lookup, dict) else self._objects(payload)
+        return self.parse_items([o for o in objects if isinstance(o, dict) and _is_ig_post(o)], self._mention)
 
     def _mention(self, item):
         return self.mention(

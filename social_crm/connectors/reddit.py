@@ -8,13 +8,45 @@ user (``identity privatemessages read`` scopes) also unlocks ``mentions``
 """
 
 from . import connection
-from .base import BaseConnector, as_int, author, parse_datetime
-from .exceptions import AuthenticationError, ConfigurationError, ConnectorError
+from .base import BaseConnector, as_int, author, error_for_status, items_of, parse_datetime, payload_parser, walk
+from .exceptions import AuthenticationError, ConfigurationError, ConnectorError, PayloadError, RateLimitedError
 
 PUBLIC = "https://www.reddit.com"
 OAUTH = "https://oauth.reddit.com"
 TOKEN_URL = "https://www.reddit.com/api/v1/access_token"
-SKIPPED_AUTHORS = {"[deleted]", "[removed]"}
+REMOVED = {"[deleted]", "[removed]"}
+
+
+def _is_post(node):
+    return (
+        isinstance(node, dict)
+        and node.get("kind") in ("t1", "t3")
+        and isinstance(node.get("data"), dict)
+        and isinstance(node["data"].get("id"), str)
+        and node["data"]["id"]
+    )
+
+
+def _children(node):
+    """Children of a node of a Reddit response: the items of a list or
+    Listing, a ``morechildren`` answer's things, a comment's replies."""
+    if isinstance(node, list):
+        return node
+    if not isinstance(node, dict):
+        return ()
+    if isinstance(node.get("json"), dict):  # morechildren, api/comment
+        data = node["json"].get("data")
+        things = data.get("things") if isinstance(data, dict) else None
+        return things if isinstance(things, list) else ()
+    data = node.get("data")
+    if not isinstance(data, dict):
+        return ()
+    if node.get("kind") == "Listing" or "kind" not in node:
+        children = data.get("children")
+        return children if isinstance(children, list) else ()
+    if node.get("kind") == "t1" and isinstance(data.get("replies"), dict):
+        return [data["replies"]]
+    return ()
 
 
 class RedditConnector(BaseConnector):
@@ -68,27 +100,55 @@ class RedditConnector(BaseConnector):
         after = (payload.get("data") or {}).get("after") if isinstance(payload, dict) else None
         return self.parse(payload), after
 
+    @payload_parser
     def parse(self, payload):
-        payload = self.decode(payload)
-        listings = payload if isinstance(payload, list) else [payload]
-        things = []
-        for listing in listings:
-            for child in ((listing or {}).get("data") or {}).get("children") or ():
-                if child.get("kind") in ("t1", "t3") and isinstance(child.get("data"), dict):
-                    things.append(dict(child["data"], _kind=child["kind"]))
-        mentions = self.parse_items(things, self._mention)
-        return mentions
+        """Posts (``t3``) and comments (``t1``) of any listing: search, new,
+        inbox mentions, ``/api/info``, a post with its whole comment tree
+        (``replies`` walked to the end) and ``morechildren`` answers
+        (``json.data.things``). Subreddits, accounts, messages and "more"
+        stubs are no posts. A comment of a deleted account keeps its text."""
+        payload = self.decode(payload, (dict, list))
+        if isinstance(payload, list) and not all(isinstance(listing, dict) for listing in payload):
+            raise PayloadError("reddit: expected a list of listings")
+        if isinstance(payload, dict):
+            error = self._error(payload)
+            if error is not None:
+                raise error
+        for listing in payload if isinstance(payload, list) else [payload]:
+            data = listing.get("data") if isinstance(listing, dict) and listing.get("kind") == "Listing" else None
+            if isinstance(data, dict):
+                items_of(data, "children", "reddit")  # a listing whose children are no list is unreadable
+        things = [dict(node["data"], _kind=node["kind"]) for node in walk([payload], _children) if _is_post(node)]
+        return self.parse_items(things, self._mention)
+
+    def _error(self, body):
+        """The error of a body such as ``{"message": "Forbidden", "error": 403}``
+        or ``{"json": {"errors": [["RATELIMIT", ...]]}}``, or None."""
+        if "error" in body and not ({"kind", "data", "json"} & set(body)):
+            message = body.get("message") or body.get("error_description") or body["error"]
+            return error_for_status(body["error"], f"Reddit answered: {message}")
+        errors = (body.get("json") or {}).get("errors") if isinstance(body.get("json"), dict) else None
+        if errors and not ((body["json"].get("data") or {}).get("things")):
+            text = f"Reddit answered: {errors}"[:500]
+            if any(isinstance(e, list) and e and e[0] == "RATELIMIT" for e in errors):
+                return RateLimitedError(text)
+            return ConnectorError(text)
+        return None
 
     def _mention(self, thing):
-        if thing.get("author") in SKIPPED_AUTHORS or thing.get("body") in SKIPPED_AUTHORS:
-            return None  # deleted or removed: nothing to listen to
         is_comment = thing["_kind"] == "t1"
+        text = thing.get("body") if is_comment else thing.get("selftext")
+        title = thing.get("link_title") if is_comment else thing.get("title")
+        if isinstance(text, str) and text in REMOVED:
+            if is_comment or not title:
+                return None  # the text is gone: nothing to listen to
+            text = ""
         permalink = thing.get("permalink") or thing.get("context") or ""
         if not permalink and is_comment and thing.get("link_id"):
             permalink = f"/comments/{thing['link_id'].removeprefix('t3_')}/_/{thing['id']}"
         handle = thing.get("author") or ""
-        text = thing.get("body") if is_comment else thing.get("selftext")
-        title = thing.get("link_title") if is_comment else thing.get("title")
+        if isinstance(handle, str) and handle in REMOVED:
+            handle = ""  # a deleted account: the words stay, the author is unknown
         return self.mention(
             external_id=thing.get("name") or f"{thing['_kind']}_{thing['id']}",
             text=text or title or "",
@@ -98,7 +158,7 @@ class RedditConnector(BaseConnector):
             author=author(
                 handle=handle,
                 name=handle,
-                external_id=thing.get("author_fullname") or handle,
+                external_id=(thing.get("author_fullname") or handle) if handle else "",
                 url=f"https://www.reddit.com/user/{handle}" if handle else "",
             ),
             thread_id=thing.get("link_id") or thing.get("name") or "",

@@ -5,14 +5,64 @@ Needs a bearer token of an X developer App (pay-per-use access or higher).
 ``GET /2/users/:id/mentions`` with the account's numeric user id.
 """
 
+import html
+
 from . import connection
-from .base import BaseConnector, as_int, author, parse_datetime
-from .exceptions import AuthenticationError, ConfigurationError, ConnectorError, RateLimitedError
+from .base import BaseConnector, as_int, author, error_for_status, parse_datetime, payload_parser
+from .exceptions import AuthenticationError, ConfigurationError, ConnectorError, PayloadError, RateLimitedError
 
 API = "https://api.twitter.com/2"
 TWEET_FIELDS = "author_id,conversation_id,created_at,lang,public_metrics,referenced_tweets,in_reply_to_user_id"
 USER_FIELDS = "name,username,public_metrics,verified,url,description,profile_image_url"
 MAX_QUERY_LENGTH = 512
+PAGE_KEYS = {"data", "includes", "meta", "errors", "matching_rules"}
+AUTH_CODES = {32, 89, 99, 135, 215, 220, 326}  # v1.1 error codes of bad or revoked credentials
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else []
+
+
+def _by_id(objects):
+    """Included objects (users, posts) by their id."""
+    return {o["id"]: o for o in _as_list(objects) if isinstance(o, dict) and isinstance(o.get("id"), str | int)}
+
+
+def _is_tweet(item):
+    """A v2 post: an id and a text (a user has a ``username``; lists, spaces, counts have no text)."""
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("id"), str | int)
+        and isinstance(item.get("text"), str)
+        and "username" not in item
+    )
+
+
+def _is_v1_status(item):
+    # v1.1 statuses in the default (compatibility) mode, as in older recorded exports; extended-mode
+    # ``full_text`` statuses (favourites, lookups, list timelines) are not read
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("id_str") or item.get("id"), str | int)
+        and isinstance(item.get("text"), str)
+        and "screen_name" not in item
+    )
+
+
+def _full_text(tweet):
+    """The whole text of a v2 post, entity-decoded (X sends ``&amp;``, ``&lt;``, ``&gt;``);
+    a long post's full text is its ``note_tweet``."""
+    note = tweet.get("note_tweet")
+    text = note.get("text") if isinstance(note, dict) and isinstance(note.get("text"), str) else tweet["text"]
+    return html.unescape(text)
+
+
+def _v1_text(status):
+    extended = status.get("extended_tweet")  # the whole text of a long status (streaming)
+    if isinstance(extended, dict) and isinstance(extended.get("full_text"), str):
+        return extended["full_text"]
+    text = status.get("text")
+    return text if isinstance(text, str) else ""
 
 
 class XConnector(BaseConnector):
@@ -54,29 +104,73 @@ class XConnector(BaseConnector):
             if page_token:
                 params["next_token"] = page_token
         payload = self.http.get_json(url, params=params, headers=headers)
-        return self.parse(payload), (payload.get("meta") or {}).get("next_token")
+        mentions = self.parse(payload)
+        return mentions, (payload.get("meta") or {}).get("next_token")
 
+    @payload_parser
     def parse(self, payload):
-        payload = self.decode(payload)
-        if isinstance(payload, list):  # several recorded pages (JSON lines)
-            return [m for page in payload for m in self.parse(page)]
-        users = {u.get("id"): u for u in (payload.get("includes") or {}).get("users", [])}
-        data = payload.get("data") or []
-        if isinstance(data, dict):  # single tweet lookup
-            data = [data]
-        return self.parse_items(data, lambda tweet: self._mention(tweet, users))
+        """Posts of an API v2 page (``data``, one post or a list), of several
+        recorded pages (a list of pages), or of a v1.1 timeline (a list of
+        statuses). Users, lists, spaces, counts... are no posts. A page that
+        carries only ``errors[]`` (a suspended or unknown user) is an error of
+        the stream, not "no mentions"."""
+        payload = self.decode(payload, (dict, list))
+        if isinstance(payload, dict):
+            return self._page(payload)
+        if any(isinstance(item, dict) and PAGE_KEYS & set(item) for item in payload):
+            return [mention for page in payload if isinstance(page, dict) for mention in self._page(page)]
+        return self.parse_items([t for t in payload if _is_v1_status(t)], self._v1_mention)
 
-    def _mention(self, tweet, users):
+    def _page(self, page):
+        data = page.get("data")
+        if not data:
+            error = self._error(page)
+            if error is not None:
+                raise error
+        if isinstance(data, dict):  # single post lookup
+            data = [data]
+        elif data is not None and not isinstance(data, list):
+            raise PayloadError(f"X: expected posts in data, got {type(data).__name__}")
+        includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
+        users = _by_id(includes.get("users"))
+        tweets = _by_id(includes.get("tweets"))
+        return self.parse_items(
+            [t for t in data or () if _is_tweet(t)], lambda tweet: self._mention(tweet, users, tweets)
+        )
+
+    def _error(self, page):
+        """The error of a body without posts: v2 ``errors[]`` or problem, v1.1 ``errors``/``error``."""
+        errors = [e for e in _as_list(page.get("errors")) if isinstance(e, dict)]
+        if errors:
+            first = errors[0]
+            detail = first.get("detail") or first.get("message") or first.get("title") or "error"
+            text = f"X answered only errors: {detail}"[:500]
+            if any(str(e.get("type", "")).endswith("usage-capped") or as_int(e.get("code")) == 88 for e in errors):
+                return RateLimitedError(text, retry_after=3600, status=None)
+            if any(as_int(e.get("code")) in AUTH_CODES for e in errors):
+                return AuthenticationError(text)
+            return ConnectorError(text)
+        if isinstance(page.get("error"), str):  # v1.1: {"request": ..., "error": "Not authorized."}
+            return ConnectorError(f"X answered: {page['error']}"[:500])
+        if "type" in page and "title" in page and "status" in page:  # v2 problem details
+            return error_for_status(page["status"], f"X answered: {page.get('detail') or page['title']}"[:500])
+        return None
+
+    def _mention(self, tweet, users, tweets=None):
         user = users.get(tweet.get("author_id")) or {}
         metrics = tweet.get("public_metrics") or {}
         user_metrics = user.get("public_metrics") or {}
         handle = user.get("username") or ""
-        references = {ref.get("type"): ref.get("id") for ref in tweet.get("referenced_tweets") or ()}
+        references = {
+            ref.get("type"): ref.get("id") for ref in tweet.get("referenced_tweets") or () if isinstance(ref, dict)
+        }
         parent = references.get("replied_to", "")
         kind = "reply" if parent else "share" if {"quoted", "retweeted"} & set(references) else "post"
+        # a retweet's own text is "RT @x: " and a cut original: the original is in includes
+        original = (tweets or {}).get(references.get("retweeted")) if references.get("retweeted") else None
         return self.mention(
             external_id=tweet["id"],
-            text=tweet.get("text") or "",
+            text=_full_text(original if _is_tweet(original) else tweet),
             url=f"https://x.com/{handle or 'i/web'}/status/{tweet['id']}",
             posted_at=parse_datetime(tweet.get("created_at")),
             author=author(
@@ -98,6 +192,39 @@ class XConnector(BaseConnector):
             share_count=as_int(metrics.get("retweet_count")),
             kind=kind,
             raw=tweet,
+        )
+
+    def _v1_mention(self, status):
+        """A v1.1 status (timelines of the older API, still in recorded exports)."""
+        user = status.get("user") if isinstance(status.get("user"), dict) else {}
+        handle = user.get("screen_name") or ""
+        original = status.get("retweeted_status") if isinstance(status.get("retweeted_status"), dict) else None
+        parent = status.get("in_reply_to_status_id_str") or ""
+        kind = "reply" if parent else "share" if original or status.get("is_quote_status") else "post"
+        text = _v1_text(original or status)
+        external_id = status.get("id_str") or str(status["id"])
+        return self.mention(
+            external_id=external_id,
+            text=html.unescape(text),
+            url=f"https://x.com/{handle or 'i/web'}/status/{external_id}",
+            posted_at=parse_datetime(status.get("created_at")),
+            author=author(
+                handle=handle,
+                name=user.get("name"),
+                external_id=user.get("id_str") or "",
+                url=f"https://x.com/{handle}" if handle else "",
+                followers=user.get("followers_count"),
+                verified=user.get("verified"),
+                avatar_url=user.get("profile_image_url_https") or "",
+                bio=user.get("description") or "",
+                website=user.get("url") or "",
+            ),
+            language=status.get("lang") or "",
+            parent_id=parent,
+            like_count=as_int(status.get("favorite_count")),
+            share_count=as_int(status.get("retweet_count")),
+            kind=kind,
+            raw=status,
         )
 
     def platform_error(self, response):

@@ -8,11 +8,29 @@ channel id; keywords are passed as ``searchTerms``. Replies are posted with
 """
 
 from . import connection
-from .base import BaseConnector, as_int, author, parse_datetime
-from .exceptions import ConfigurationError, ConnectorError, RateLimitedError
+from .base import (
+    BaseConnector,
+    as_int,
+    author,
+    error_for_status,
+    html_to_text,
+    items_of,
+    parse_datetime,
+    payload_parser,
+)
+from .exceptions import AuthenticationError, ConfigurationError, ConnectorError, RateLimitedError
 
 API = "https://www.googleapis.com/youtube/v3"
 QUOTA_REASONS = {"quotaExceeded", "rateLimitExceeded", "userRateLimitExceeded", "dailyLimitExceeded"}
+AUTH_REASONS = {"keyInvalid", "keyExpired", "authError", "ipRefererBlocked", "accessNotConfigured"}
+
+
+def _reasons(error):
+    return {str(e.get("reason")) for e in _as_list(error.get("errors")) if isinstance(e, dict) and e.get("reason")}
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else []
 
 
 class YouTubeConnector(BaseConnector):
@@ -55,7 +73,8 @@ class YouTubeConnector(BaseConnector):
         if page_token:
             params["pageToken"] = page_token
         payload = self.http.get_json(f"{API}/commentThreads", params=params, headers=headers)
-        return self.parse(payload), payload.get("nextPageToken")
+        mentions = self.parse(payload)
+        return mentions, payload.get("nextPageToken")
 
     def reply(self, target, text):
         """``comments.insert``: answer a comment in its thread (YouTube threads
@@ -73,73 +92,124 @@ class YouTubeConnector(BaseConnector):
         if not (isinstance(payload, dict) and payload.get("id")):
             raise ConnectorError("YouTube did not return the new comment")
         snippet = payload.get("snippet") or {}
-        video = snippet.get("videoId") or target.thread_id
+        video = snippet.get("videoId")
         return self.mention(
             external_id=payload["id"],
             text=snippet.get("textOriginal") or text,
             url=f"https://www.youtube.com/watch?v={video}&lc={payload['id']}" if video else target.url,
-            thread_id=video or "",
+            thread_id=target.thread_id or parent,  # the comment thread, as parse() gives it
             parent_id=parent,
             kind="reply",
             raw=payload,
         )
 
+    @payload_parser
     def parse(self, payload):
+        """Comments of ``commentThreads`` (the top-level comment and the
+        replies it carries) and of ``comments`` (replies of one comment).
+        Videos, channels, playlists and search results are no comments."""
         payload = self.decode(payload)
-        return self.parse_items(payload.get("items"), self._mention)
+        if isinstance(payload.get("error"), dict) and "items" not in payload:
+            raise self._body_error(payload["error"])
+        comments = []
+        for item in items_of(payload, "items", "youtube"):
+            if not isinstance(item, dict):
+                continue
+            if item.get("kind") == "youtube#commentThread":
+                snippet = item.get("snippet") if isinstance(item.get("snippet"), dict) else {}
+                top = snippet.get("topLevelComment")
+                if isinstance(top, dict):
+                    comments.append((top, item, snippet.get("totalReplyCount")))
+                replies = item.get("replies") if isinstance(item.get("replies"), dict) else {}
+                comments += [(reply, item, None) for reply in _as_list(replies.get("comments"))]
+            elif item.get("kind") == "youtube#comment":
+                comments.append((item, None, None))
+        return self.parse_items(
+            [{"comment": c, "thread": t, "replies": r} for c, t, r in comments if isinstance(c, dict)],
+            self._mention,
+        )
 
     def _mention(self, item):
-        if item.get("kind") == "youtube#commentThread":
-            thread = item.get("snippet") or {}
-            comment = thread["topLevelComment"]
-            replies = thread.get("totalReplyCount")
-        else:
-            comment, replies = item, None
+        comment, thread = item["comment"], item["thread"]
         snippet = comment["snippet"]
-        video = snippet.get("videoId") or ""
-        channel = (snippet.get("authorChannelId") or {}).get("value", "")
+        thread_snippet = (thread or {}).get("snippet") or {}
+        video = snippet.get("videoId") or thread_snippet.get("videoId") or ""
+        channel = snippet.get("channelId") or thread_snippet.get("channelId") or ""
+        author_channel = (snippet.get("authorChannelId") or {}).get("value", "")
         handle = snippet.get("authorDisplayName") or ""
-        url = f"https://www.youtube.com/watch?v={video}&lc={comment['id']}" if video else ""
+        parent = snippet.get("parentId") or ""
+        # the conversation is the comment thread: a top-level comment and its replies
+        thread_id = (thread or {}).get("id") or parent or comment["id"]
+        if video:
+            url = f"https://www.youtube.com/watch?v={video}&lc={comment['id']}"
+        elif channel:  # a comment of the channel's discussion, not of a video
+            url = f"https://www.youtube.com/channel/{channel}/discussion?lc={comment['id']}"
+        else:
+            url = ""
         return self.mention(
             external_id=comment["id"],
-            text=snippet.get("textOriginal") or snippet.get("textDisplay") or "",
+            text=snippet.get("textOriginal") or html_to_text(snippet.get("textDisplay")),
             url=url,
             posted_at=parse_datetime(snippet.get("publishedAt")),
             author=author(
                 handle=handle,
                 name=handle.lstrip("@"),
-                external_id=channel,
+                external_id=author_channel,
                 url=snippet.get("authorChannelUrl") or "",
                 avatar_url=snippet.get("authorProfileImageUrl") or "",
             ),
-            thread_id=video,
-            parent_id=snippet.get("parentId") or "",
+            thread_id=thread_id,
+            parent_id=parent,
             like_count=as_int(snippet.get("likeCount")),
-            reply_count=as_int(replies),
-            kind="reply" if snippet.get("parentId") else "post",
-            raw=item,
+            reply_count=as_int(item["replies"]),
+            kind="reply" if parent else "post",
+            # a top-level comment keeps its thread (without the replies, stored on their own)
+            raw={k: v for k, v in thread.items() if k != "replies"} if thread and not parent else comment,
         )
+
+    def _body_error(self, error):
+        """The typed error of an ``{"error": {...}}`` body read as a payload."""
+        reasons = _reasons(error)
+        message = f"YouTube answered: {error.get('message') or error.get('status') or 'error'}"
+        if reasons:
+            message += f" ({', '.join(sorted(reasons))})"
+        return self._known_error(reasons, message) or error_for_status(error.get("code"), message)
+
+    def _known_error(self, reasons, message, status=None):
+        if QUOTA_REASONS & reasons:
+            return RateLimitedError(message, retry_after=3600, status=status or 403)
+        if AUTH_REASONS & reasons:  # a wrong or expired key comes with HTTP 400
+            return AuthenticationError(message, status=status)
+        return None
 
     def error_message(self, response):
         try:
             error = response.json().get("error") or {}
         except (ValueError, AttributeError):
             return ""
-        reasons = ", ".join(e.get("reason", "") for e in error.get("errors") or ())
-        return f"{error.get('message', '')} ({reasons})" if reasons else error.get("message", "")
+        if not isinstance(error, dict):
+            return str(error)[:200]
+        reasons = ", ".join(sorted(_reasons(error)))
+        message = str(error.get("message") or "")
+        return f"{message} ({reasons})" if reasons else message
 
     def platform_error(self, response):
-        if response.status_code not in (403, 429):
+        if response.status_code not in (400, 401, 403, 429):
             return None
         try:
-            errors = (response.json().get("error") or {}).get("errors") or ()
+            error = response.json().get("error") or {}
         except (ValueError, AttributeError):
             return None
-        if any(e.get("reason") in QUOTA_REASONS for e in errors):
+        if not isinstance(error, dict):
+            return None
+        reasons = _reasons(error)
+        if QUOTA_REASONS & reasons:
             return RateLimitedError(
                 f"YouTube quota exhausted: {self.error_message(response)}", retry_after=3600, status=403
             )
-        return None
+        return self._known_error(
+            reasons, f"YouTube refused the key: {self.error_message(response)}", response.status_code
+        )
 
     def probe(self):
         """``GET /channels?part=snippet`` of the account's channel (1 quota unit),

@@ -88,6 +88,16 @@ class SocialCrmMention(models.Model):
     )
     thread_ref = fields.Char("Thread", readonly=True, index="btree_not_null")
     parent_ref = fields.Char("In reply to", readonly=True)
+    # Mastodon replies name their parent by its id on the account's instance, not by the
+    # federation-wide URI the mention is stored under: the key a reply may use for this post
+    local_ref = fields.Char(
+        "Key on the account's server",
+        compute="_compute_local_ref",
+        store=True,
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+    )
     like_count = fields.Integer("Likes", readonly=True)
     reply_count = fields.Integer("Replies", readonly=True)
     share_count = fields.Integer("Shares", readonly=True)
@@ -366,6 +376,68 @@ class SocialCrmMention(models.Model):
             to_log[record] = group
         Target._social_log_mentions(to_log)
 
+    @api.depends("raw_payload")
+    def _compute_local_ref(self):
+        connectors = {}
+        for mention in self.sudo():
+            account = mention.account_id
+            if account not in connectors:
+                connectors[account] = account._get_connector() if account else None
+            connector = connectors[account]
+            if connector is None or not connector.local_refs:
+                mention.local_ref = False
+            else:
+                mention.local_ref = connector.local_ref(mention.raw_payload) or False
+
+    @api.model
+    def _link_conversations(self, platform, vals_list):
+        """Put new mentions of ``platform`` in their conversation (``vals_list``, in place).
+
+        A reference to a stored post by its key on the account's server
+        (``local_ref``) becomes that post's external id; a reply whose root the
+        platform did not give takes the root of its parent, stored or in the
+        same page. Grouping (tickets, leads) then only compares external ids."""
+        refs = {vals.get(key) for vals in vals_list for key in ("parent_ref", "thread_ref")} - {None, False, ""}
+        if not refs:
+            return
+        stored = self.with_context(active_test=False).search_fetch(
+            [("platform", "=", platform), "|", ("external_id", "in", list(refs)), ("local_ref", "in", list(refs))],
+            ["external_id", "local_ref", "thread_ref"],
+        )
+        roots = {}  # a stored post's external id and local key -> (its external id, its root)
+        for post in stored:
+            roots[post.external_id] = (post.external_id, post.thread_ref or post.external_id)
+            if post.local_ref:
+                roots[post.local_ref] = roots[post.external_id]
+        for vals in vals_list:
+            if vals.get("parent_ref") in roots:
+                vals["parent_ref"] = roots[vals["parent_ref"]][0]
+            if vals.get("thread_ref") in roots:
+                vals["thread_ref"] = roots[vals["thread_ref"]][1]
+        page = {vals["external_id"]: vals for vals in vals_list}
+        for vals in vals_list:
+            if vals.get("parent_ref") and not vals.get("thread_ref"):
+                vals["thread_ref"] = self._root_of(vals, page, roots) or vals.get("thread_ref")
+
+    @api.model
+    def _root_of(self, vals, page, roots):
+        """The root of a new mention's conversation, through its parents in the
+        same page up to a stored post or a root; None when the chain breaks."""
+        node, seen = vals, set()
+        while len(seen) <= len(page):
+            if node.get("thread_ref"):
+                return node["thread_ref"]
+            parent_ref = node.get("parent_ref")
+            if not parent_ref:
+                return node["external_id"]
+            if parent_ref in roots:
+                return roots[parent_ref][1]
+            if parent_ref not in page or parent_ref in seen:
+                return None
+            seen.add(parent_ref)
+            node = page[parent_ref]
+        return None
+
     def _thread_key(self):
         self.ensure_one()
         return f"{self.platform}:{self.thread_ref or self.external_id}"
@@ -535,7 +607,9 @@ class SocialCrmMention(models.Model):
         if not fresh:
             return self.browse()
         authors = self.env["social.crm.author"].sudo()._find_or_create(platform, [m.author for m in fresh.values()])
-        return self.create([self._prepare_vals(stream, m, authors.get(m.author.key), account) for m in fresh.values()])
+        vals_list = [self._prepare_vals(stream, m, authors.get(m.author.key), account) for m in fresh.values()]
+        self._link_conversations(platform, vals_list)
+        return self.create(vals_list)
 
     @api.model
     def _prepare_vals(self, stream, mention, author, account=None):

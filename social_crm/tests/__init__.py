@@ -5,3 +5,4 @@ if __name__.startswith("odoo.addons."):
     from . import test_oauth, test_oauth_controller, test_oauth_concurrency
     from . import test_accounts_streams, test_settings_lists, test_leads_contacts
     from . import test_identity_review, test_advocacy_polish, test_reports, test_overview
+    from . import test_connector_threads
