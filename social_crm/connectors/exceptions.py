@@ -10,19 +10,29 @@ The ingestion cron decides what to do from the *type* of the error:
   the next run tries again from the same cursor;
 * :class:`PayloadError` - the platform answered something we cannot parse;
 * :class:`ConnectorError` - anything else (bad request, missing configuration).
+
+Messages never carry secrets: known secret names and Authorization values are
+redacted (:func:`.redaction.redact`).
 """
+
+from .redaction import redact
 
 
 class ConnectorError(Exception):
     """Base class of every error a connector raises."""
 
     def __init__(self, message, status=None):
-        super().__init__(message)
+        super().__init__(redact(message))
         self.status = status
 
 
 class ConfigurationError(ConnectorError):
     """The connector is missing a setting it needs (token, URL, query...)."""
+
+
+class BlockedAddressError(ConfigurationError):
+    """The URL leads to a loopback, private or link-local address (SSRF guard);
+    a system administrator may allow named hosts of a private network."""
 
 
 class AuthenticationError(ConnectorError):

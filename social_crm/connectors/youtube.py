@@ -25,7 +25,6 @@ class YouTubeConnector(BaseConnector):
             "order": "time",
             "maxResults": self.page_size,
             "textFormat": "plainText",
-            "key": self.setting("api_key"),
         }
         if query.target:
             params["videoId"] = query.target
@@ -37,7 +36,10 @@ class YouTubeConnector(BaseConnector):
             params["searchTerms"] = query.search_string(" ")
         if page_token:
             params["pageToken"] = page_token
-        payload = self.http.get_json(f"{API}/commentThreads", params=params)
+        # the key travels as a header, never in the URL (URLs end up in messages and logs)
+        payload = self.http.get_json(
+            f"{API}/commentThreads", params=params, headers={"X-goog-api-key": self.setting("api_key")}
+        )
         return self.parse(payload), payload.get("nextPageToken")
 
     def parse(self, payload):
