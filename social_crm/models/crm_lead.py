@@ -3,6 +3,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from ..connectors.records import http_url
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -99,12 +101,12 @@ class CrmLead(models.Model):
                 "description": mention._social_html(),
                 "company_id": company.id,
                 "social_mention_id": mention.id,
-                "website": mention.author_id.profile_url or False,
+                "website": http_url(mention.author_id.profile_url) or False,
             }
-            team = rule.crm_team_id or company.social_crm_crm_team_id
+            team = rule._company_value("crm_team_id", company) or company.social_crm_crm_team_id
             if team:
                 vals["team_id"] = team.id
-            vals["user_id"] = rule.user_id.id or False  # never the cron's own user
+            vals["user_id"] = rule._company_value("user_id", company).id or False  # never the cron's own user
             vals_list.append(vals)
         return self.create(vals_list)
 

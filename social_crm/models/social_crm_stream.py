@@ -101,6 +101,7 @@ class SocialCrmStream(models.Model):
 
     def action_reset_cursor(self):
         """Forget how far we read: the next pull starts from the newest page again."""
+        self.check_access("write")  # the cursor is written with sudo
         self.sudo().write({"cursor": False})
 
     # ---------------------------------------------------------------- business
