@@ -70,6 +70,21 @@ def test_a_poisoned_mention_is_made_storable():
     assert clean.raw == {"text": "hi \ufffd"}
 
 
+def test_mentions_of_another_import_of_the_package_keep_their_author():
+    # the command line and bench/ import social_crm.connectors, Odoo odoo.addons.social_crm.connectors:
+    # two Author classes; the sanitiser must not take one for the other's absence
+    class OtherAuthor:
+        handle, name, external_id, url, followers, verified = "ada", "Ada", "42", "https://a.example", 7, True
+        avatar_url = bio = website = ""
+
+    class OtherMention:
+        platform, external_id, text, author = "x", "1", "hello", OtherAuthor()
+
+    clean = sanitize_mention(OtherMention())
+    assert (clean.author.key, clean.author.name, clean.author.followers) == ("42", "Ada", 7)
+    assert isinstance(clean, Mention) and clean.text == "hello"
+
+
 # ----------------------------------------------------------------- 16. URLs
 
 

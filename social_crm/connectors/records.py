@@ -7,6 +7,7 @@ nothing outside ``connectors/`` ever sees a raw platform payload except as the
 
 import dataclasses
 import datetime
+import functools
 import json
 import math
 import re
@@ -168,38 +169,42 @@ def clean_json(value, depth=0):
 
 
 def sanitize_author(author):
-    return dataclasses.replace(
-        author,
-        handle=clean_string(author.handle, MAX_SHORT),
-        name=clean_string(author.name, MAX_SHORT),
-        external_id=clean_string(author.external_id, MAX_SHORT),
-        url=http_url(author.url),
-        followers=clamp_count(author.followers),
-        verified=bool(author.verified),
-        avatar_url=http_url(author.avatar_url),
-        bio=clean_string(author.bio, MAX_BIO),
-        website=http_url(author.website),
+    """A clean :class:`Author` of ``author`` (any object with its attributes:
+    the command line and the benchmarks import this package under another name)."""
+    value = functools.partial(getattr, author)
+    return Author(
+        handle=clean_string(value("handle", ""), MAX_SHORT),
+        name=clean_string(value("name", ""), MAX_SHORT),
+        external_id=clean_string(value("external_id", ""), MAX_SHORT),
+        url=http_url(value("url", "")),
+        followers=clamp_count(value("followers", None)),
+        verified=bool(value("verified", False)),
+        avatar_url=http_url(value("avatar_url", "")),
+        bio=clean_string(value("bio", ""), MAX_BIO),
+        website=http_url(value("website", "")),
     )
 
 
 def sanitize_mention(mention):
-    """``mention`` made storable (see above); its text and title keep their
-    length (the connectors already bound them)."""
-    return dataclasses.replace(
-        mention,
+    """A clean :class:`Mention` of ``mention`` (see above); its text and title
+    keep their length (the connectors already bound them)."""
+    posted_at = getattr(mention, "posted_at", None)
+    kind = getattr(mention, "kind", "post")
+    raw = getattr(mention, "raw", None)
+    return Mention(
         platform=clean_string(mention.platform, MAX_SHORT),
         external_id=clean_string(mention.external_id, MAX_SHORT),
-        text=clean_string(mention.text),
-        url=http_url(mention.url),
-        posted_at=mention.posted_at if isinstance(mention.posted_at, datetime.datetime) else None,
-        author=sanitize_author(mention.author if isinstance(mention.author, Author) else Author()),
-        title=clean_string(mention.title, MAX_SHORT),
-        language=clean_string(mention.language, 35),
-        thread_id=clean_string(mention.thread_id, MAX_SHORT),
-        parent_id=clean_string(mention.parent_id, MAX_SHORT),
-        like_count=clamp_count(mention.like_count),
-        reply_count=clamp_count(mention.reply_count),
-        share_count=clamp_count(mention.share_count),
-        kind=mention.kind if mention.kind in ("post", "reply", "share") else "post",
-        raw=clean_json(mention.raw) if isinstance(mention.raw, dict) else {},
+        text=clean_string(getattr(mention, "text", "")),
+        url=http_url(getattr(mention, "url", "")),
+        posted_at=posted_at if isinstance(posted_at, datetime.datetime) else None,
+        author=sanitize_author(getattr(mention, "author", None) or Author()),
+        title=clean_string(getattr(mention, "title", ""), MAX_SHORT),
+        language=clean_string(getattr(mention, "language", ""), 35),
+        thread_id=clean_string(getattr(mention, "thread_id", ""), MAX_SHORT),
+        parent_id=clean_string(getattr(mention, "parent_id", ""), MAX_SHORT),
+        like_count=clamp_count(getattr(mention, "like_count", None)),
+        reply_count=clamp_count(getattr(mention, "reply_count", None)),
+        share_count=clamp_count(getattr(mention, "share_count", None)),
+        kind=kind if kind in ("post", "reply", "share") else "post",
+        raw=clean_json(raw) if isinstance(raw, dict) else {},
     )

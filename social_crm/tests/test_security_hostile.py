@@ -100,6 +100,21 @@ class TestSecurityHostile(SocialCrmCase):
         self.assertNotIn("yt-key", self.yt_account.last_error)
         self.assertNotIn("yt-key", "\n".join(logs.output))
 
+    def test_an_unexpected_error_quoting_a_secret_is_redacted(self):
+        self.only(self.x_account)
+        leak = KeyError("no such key: Bearer x-token")
+        with self.replaying() as mock:
+            self.add(mock, "GET", X_SEARCH, X_PAGE)
+            with (
+                patch.object(type(self.Mention), "_prepare_vals", side_effect=leak),
+                self.assertLogs("odoo.addons.social_crm", "WARNING") as logs,
+            ):
+                self.pull()
+        self.assertEqual(self.x_account.state, "error")
+        self.assertIn("no such key", self.x_account.last_error)
+        self.assertNotIn("x-token", self.x_account.last_error)
+        self.assertNotIn("x-token", "\n".join(logs.output))
+
     def test_last_error_and_webhook_url_are_for_managers(self):
         self.yt_account.sudo().last_error = "ConnectorError: something"
         for user in (self.user, self.salesman):

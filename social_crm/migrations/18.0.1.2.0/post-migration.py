@@ -6,7 +6,10 @@ heard by one company gets that company; one heard by several is copied for
 each other company, and those companies' mentions (and the leads they started)
 move to their copy. A copy keeps the contact only where the contact may be
 used (a contact of no company, or of that company); otherwise it is matched
-again by the next processing run."""
+again by the next processing run.
+
+Webhook deliveries are now stored as the account's webhook user: existing
+accounts get the user who created them."""
 
 from odoo.tools import SQL
 
@@ -14,6 +17,13 @@ from odoo.tools import SQL
 def migrate(cr, version):
     if not version:
         return
+    cr.execute(
+        SQL(
+            """UPDATE social_crm_account
+                  SET webhook_user_id = COALESCE(create_uid, (SELECT id FROM res_users ORDER BY id LIMIT 1))
+                WHERE webhook_user_id IS NULL"""
+        )
+    )
     # heard by one company (or by none: then the company of its contact, if any)
     cr.execute(
         SQL(
