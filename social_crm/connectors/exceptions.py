@@ -15,14 +15,19 @@ Besides its (English) message, an error may carry a ``code`` and parameters
 (``params``) that say what went wrong in a form the Odoo side turns into a
 translated sentence; ``code`` is empty when nothing more precise than the
 error's type is known.
+
+Messages never carry secrets: known secret names and Authorization values are
+redacted (:func:`.redaction.redact`).
 """
+
+from .redaction import redact
 
 
 class ConnectorError(Exception):
     """Base class of every error a connector raises."""
 
     def __init__(self, message, status=None, code="", **params):
-        super().__init__(message)
+        super().__init__(redact(message))
         self.status = status
         self.code = code
         self.params = params
@@ -30,6 +35,11 @@ class ConnectorError(Exception):
 
 class ConfigurationError(ConnectorError):
     """The connector is missing a setting it needs (token, URL, query...)."""
+
+
+class BlockedAddressError(ConfigurationError):
+    """The URL leads to a loopback, private or link-local address (SSRF guard);
+    a system administrator may allow named hosts of a private network."""
 
 
 class AuthenticationError(ConnectorError):

@@ -98,10 +98,12 @@ class GraphConnector(BaseConnector):
         return f"{GRAPH}/{self.setting('api_version', DEFAULT_VERSION)}/{path.lstrip('/')}"
 
     def _get(self, path, params, page_token=None):
-        params = dict(params, access_token=self.setting("access_token"), limit=self.page_size)
+        params = dict(params, limit=self.page_size)
         if page_token:
             params["after"] = page_token
-        payload = self.http.get_json(self._url(path), params=params)
+        # the token travels as a header, never in the URL (URLs end up in messages and logs)
+        headers = {"Authorization": f"Bearer {self.setting('access_token')}"}
+        payload = self.http.get_json(self._url(path), params=params, headers=headers)
         paging = payload.get("paging") or {}
         after = (paging.get("cursors") or {}).get("after") if paging.get("next") else None
         return payload, after

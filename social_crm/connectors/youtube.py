@@ -47,12 +47,13 @@ class YouTubeConnector(BaseConnector):
             raise ConfigurationError("YouTube: missing setting(s) api_key (or connect the account with OAuth)")
         return super().check(query)
 
-    def _auth(self, params):
-        """The OAuth token in the header when there is one, else the API key."""
+    def _auth(self):
+        """The request headers: the OAuth token when there is one, else the API
+        key. Both travel as headers, never in the URL (URLs end up in messages
+        and logs)."""
         if self.setting("access_token"):
             return {"Authorization": f"Bearer {self.setting('access_token')}"}
-        params["key"] = self.setting("api_key")
-        return {}
+        return {"X-goog-api-key": self.setting("api_key")}
 
     def request_page(self, query, since, page_token):
         params = {
@@ -61,7 +62,7 @@ class YouTubeConnector(BaseConnector):
             "maxResults": self.page_size,
             "textFormat": "plainText",
         }
-        headers = self._auth(params)
+        headers = self._auth()
         if query.target:
             params["videoId"] = query.target
         elif self.setting("account_ref"):
@@ -221,7 +222,7 @@ class YouTubeConnector(BaseConnector):
             findings.insert(0, connection.Finding(connection.SETTING, "", "api_key"))
             return connection.report(self.platform, False, False, findings=findings)
         params = {"part": "snippet"}
-        headers = self._auth(params)
+        headers = self._auth()
         ref = self.setting("account_ref")
         try:
             if ref:

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
+from ..connectors.records import http_url
 from .social_crm_author import SENTIMENT_LABELS, TREND_LABELS
 
 SOCIAL_MEDIUM = "Social media"  # the UTM medium of social leads; their source is the platform
@@ -86,14 +87,18 @@ class CrmLead(models.Model):
                 "description": mention._social_html(),
                 "company_id": company.id,
                 "social_mention_id": mention.id,
-                "website": mention.author_id.profile_url or False,
+                "website": http_url(mention.author_id.profile_url) or False,
                 "source_id": sources[platform].id,
                 "medium_id": medium.id,
             }
-            team = rule.crm_team_id or company.social_crm_crm_team_id or self._social_default_team(company)
+            team = (
+                rule._company_value("crm_team_id", company)
+                or company.social_crm_crm_team_id
+                or self._social_default_team(company)
+            )
             if team:
                 vals["team_id"] = team.id
-            vals["user_id"] = rule.user_id.id or False  # never the cron's own user
+            vals["user_id"] = rule._company_value("user_id", company).id or False  # never the cron's own user
             if not vals["user_id"] and team:
                 by_team[team].append(vals)
             vals_list.append(vals)

@@ -111,7 +111,7 @@ class HelpdeskTicket(models.Model):
         for mention, rule in zip(mentions, rules, strict=True):
             priority, score, breakdown = mention._compute_ticket_priority(value_cache)
             company = mention.company_id
-            team = rule.helpdesk_team_id or company.social_crm_helpdesk_team_id
+            team = rule._company_value("helpdesk_team_id", company) or company.social_crm_helpdesk_team_id
             who = mention.author_name or mention.author_handle or self.env._("Someone")
             title = textwrap.shorten(mention.title or mention.text or "", 80, placeholder=" …")
             vals = {
@@ -141,7 +141,7 @@ class HelpdeskTicket(models.Model):
             if stage_cache[team]:
                 vals["stage_id"] = stage_cache[team]
             # assigned by the rule, or left for the team: never to the cron's own user
-            vals["user_id"] = rule.user_id.id or False
+            vals["user_id"] = rule._company_value("user_id", company).id or False
             vals_list.append(vals)
         # created by the cron: no "ticket created" log line nor creation tracking
         tickets = self.with_context(mail_create_nolog=True, mail_notrack=True, mail_create_nosubscribe=True).create(

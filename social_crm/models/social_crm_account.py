@@ -1,13 +1,15 @@
-import hmac
 import logging
+import math
 import secrets
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..connectors import CONNECTORS, HttpClient, connection, get_connector
-from ..connectors.webhooks import valid_hub_signature
+from ..connectors import CONNECTORS, HttpClient, PayloadError, connection, get_connector
+from ..connectors.http import MAX_WAIT
+from ..connectors.redaction import redact
+from ..connectors.webhooks import valid_hub_signature, valid_token
 from . import social_crm_messages as messages
 from .counting import count_by
 
@@ -15,7 +17,26 @@ _logger = logging.getLogger(__name__)
 
 PLATFORMS = [(code, cls.label) for code, cls in CONNECTORS.items()]
 SECRET_FIELDS = ("access_token", "api_key", "client_id", "client_secret", "username", "password")
+# every field only system administrators may read: cleared when a non-administrator
+# changes where the credentials are sent (see write)
+CREDENTIAL_FIELDS = SECRET_FIELDS + ("webhook_secret", "webhook_verify_token")
+# what decides where the credentials are sent
+DESTINATION_FIELDS = ("platform", "base_url")
+# hosts of a private network that connectors may reach (self-hosted instances):
+# names, IP addresses or networks (CIDR), separated by commas or spaces
+ALLOWED_HOSTS_PARAM = "social_crm.allowed_hosts"
 DEFAULT_RATE_LIMIT_WAIT = 900  # seconds, when a platform does not say how long to wait
+
+
+def clamp_wait(seconds):
+    """Seconds between 0 and a day (a platform may ask for 1e20, or NaN)."""
+    try:
+        seconds = float(seconds)
+    except (TypeError, ValueError):
+        return DEFAULT_RATE_LIMIT_WAIT
+    if math.isnan(seconds):
+        return DEFAULT_RATE_LIMIT_WAIT
+    return min(max(seconds, 0.0), MAX_WAIT)
 
 
 class SocialCrmAccount(models.Model):
@@ -35,7 +56,9 @@ class SocialCrmAccount(models.Model):
     # Connection settings. Not secret: where to connect and as whom.
     base_url = fields.Char(
         "Instance / Server URL",
-        help="Mastodon instance (https://mastodon.social) or Bluesky PDS. Leave empty for the default.",
+        tracking=True,
+        help="Mastodon instance (https://mastodon.social) or Bluesky PDS. Leave empty for the default. "
+        "Changed by someone who is not a system administrator, the credentials are cleared.",
     )
     account_ref = fields.Char(
         "Account ID",
@@ -58,7 +81,18 @@ class SocialCrmAccount(models.Model):
         groups="social_crm.group_social_crm_manager",
         help="Secret part of the webhook URL; regenerate it to revoke the old URL.",
     )
-    webhook_url = fields.Char("Webhook URL", compute="_compute_webhook_url")
+    # the URL contains the secret token
+    webhook_url = fields.Char(
+        "Webhook URL", compute="_compute_webhook_url", groups="social_crm.group_social_crm_manager"
+    )
+    webhook_user_id = fields.Many2one(
+        "res.users",
+        "Webhook user",
+        default=lambda self: self.env.user,
+        domain=[("share", "=", False)],
+        groups="social_crm.group_social_crm_manager",
+        help="Deliveries are stored with this user's rights (a Social CRM administrator of the account's company).",
+    )
     webhook_secret = fields.Char(
         "App Secret",
         groups="base.group_system",
@@ -93,7 +127,8 @@ class SocialCrmAccount(models.Model):
     next_pull_at = fields.Datetime(readonly=True, copy=False, index=True)
     last_pull_at = fields.Datetime(readonly=True, copy=False)
     last_success_at = fields.Datetime(readonly=True, copy=False)
-    last_error = fields.Text(readonly=True, copy=False)
+    # may quote what a platform (or a hostile server) answered: administrators only
+    last_error = fields.Text(readonly=True, copy=False, groups="social_crm.group_social_crm_manager")
     last_error_message = fields.Text(
         "What went wrong", readonly=True, copy=False, help="The last failure in plain words, with what to do."
     )
@@ -128,6 +163,31 @@ class SocialCrmAccount(models.Model):
         ("pull_interval_positive", "CHECK(pull_interval > 0)", "The pull interval must be positive."),
     ]
 
+    def write(self, vals):
+        """Where the credentials go (platform, server URL) is changed with the
+        credentials: by a system administrator, or they are cleared; otherwise
+        a manager could send them to a server of his own."""
+        moved = self.browse()
+        if not self.env.is_system() and any(name in vals for name in DESTINATION_FIELDS):
+            moved = self.filtered(
+                lambda account: any(
+                    (vals[name] or False) != (account[name] or False) for name in DESTINATION_FIELDS if name in vals
+                )
+            )
+        result = super().write(vals)
+        if moved:
+            moved.sudo().write(dict.fromkeys(CREDENTIAL_FIELDS, False))
+            for account in moved:
+                account.message_post(
+                    body=self.env._(
+                        "The platform or the server URL was changed by someone who is not a system "
+                        "administrator: the credentials were cleared. A system administrator must enter them again."
+                    ),
+                    message_type="notification",
+                    subtype_xmlid="mail.mt_note",
+                )
+        return result
+
     @api.depends("platform", "webhook_token")
     def _compute_webhook_url(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
@@ -149,6 +209,7 @@ class SocialCrmAccount(models.Model):
         """Pull every active stream of these accounts soon, in the background:
         the pull cron is triggered for them (whatever their interval or
         back-off), and whoever pressed the button is told the result."""
+        self.check_access("write")  # the pull writes with sudo: only for those who may configure
         if not self.stream_ids.filtered("active"):
             raise UserError(self.env._("Add an active stream to the account first."))
         if self.filtered(lambda a: not a.active):
@@ -227,6 +288,7 @@ class SocialCrmAccount(models.Model):
 
     def action_new_webhook_token(self):
         """Revoke the current webhook URL."""
+        self.check_access("write")
         for account in self.sudo():
             account.webhook_token = secrets.token_urlsafe(24)
 
@@ -243,7 +305,20 @@ class SocialCrmAccount(models.Model):
         account = self.sudo()
         settings = {name: account[name] for name in SECRET_FIELDS}
         settings.update(base_url=account.base_url, account_ref=account.account_ref)
+        if http is None:
+            http = HttpClient(allowed_hosts=self._allowed_hosts())
         return get_connector(self.platform, settings, http=http)
+
+    @api.model
+    def _allowed_hosts(self):
+        """Hosts of a private network the connectors may reach (system parameter
+        ``social_crm.allowed_hosts``); everything else must be public."""
+        value = self.env["ir.config_parameter"].sudo().get_param(ALLOWED_HOSTS_PARAM) or ""
+        return tuple(filter(None, value.replace(",", " ").split()))
+
+    def _secret_values(self):
+        """The credentials of these accounts, to redact them from messages."""
+        return [value for account in self.sudo() for value in (account[name] for name in CREDENTIAL_FIELDS) if value]
 
     def _record_success(self, api_calls=0):
         now = fields.Datetime.now()
@@ -263,15 +338,16 @@ class SocialCrmAccount(models.Model):
 
     def _record_failure(self, error, state="error", retry_after=None, api_calls=0):
         now = fields.Datetime.now()
-        message = f"{type(error).__name__}: {error}"
         for account in self:
+            message = redact(f"{type(error).__name__}: {error}", account._secret_values())
             # in the language of whoever waits for this pull, if anyone does
             env = self.with_context(lang=account.pull_requested_by.lang).env if account.pull_requested_by else self.env
             account.last_error_message = messages.error_sentence(env, error, account._platform_label())
             count = account.error_count + 1
-            if retry_after is None:
-                # back off: 1, 2, 4... pull intervals, at most a day
-                retry_after = min(account.pull_interval * 60 * 2 ** (count - 1), 86400)
+            wait = retry_after
+            if wait is None:
+                # back off: 1, 2, 4... pull intervals, at most a day (no overflow on a long failing streak)
+                wait = account.pull_interval * 60 * 2 ** min(count - 1, 20)
             account.write(
                 {
                     "state": state,
@@ -279,7 +355,7 @@ class SocialCrmAccount(models.Model):
                     "last_error": message,
                     "error_count": count,
                     "api_calls": account.api_calls + api_calls,
-                    "next_pull_at": now + timedelta(seconds=retry_after),
+                    "next_pull_at": now + timedelta(seconds=clamp_wait(wait)),
                 }
             )
             _logger.warning("Social CRM account %s (%s) failed: %s", account.name, account.platform, message)
@@ -296,18 +372,22 @@ class SocialCrmAccount(models.Model):
     def _webhook_subscription_ok(self, mode, verify_token):
         """The GET handshake of Meta webhooks (hub.mode / hub.verify_token)."""
         self.ensure_one()
-        expected = self.sudo().webhook_verify_token or ""
-        return mode == "subscribe" and bool(expected) and hmac.compare_digest(expected, verify_token or "")
+        return mode == "subscribe" and valid_token(self.sudo().webhook_verify_token, verify_token)
 
     def _webhook_signature_ok(self, body, header):
         self.ensure_one()
         return valid_hub_signature(self.sudo().webhook_secret, body, header)
 
     def _receive_webhook(self, payload):
-        """Store the mentions of one verified delivery; return how many are new."""
+        """Store the mentions of one verified delivery; return how many are new.
+
+        Runs with the rights of the account's webhook user (see the controller)."""
         self.ensure_one()
-        mentions = self._get_connector().parse_webhook(payload)
-        created = self.env["social.crm.mention"].sudo()._ingest(self.env["social.crm.stream"], mentions, account=self)
+        try:
+            mentions = self._get_connector().parse_webhook(payload)
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as err:
+            raise PayloadError(f"Malformed delivery ({type(err).__name__})") from err
+        created = self.env["social.crm.mention"]._ingest(self.env["social.crm.stream"], mentions, account=self)
         self.sudo().last_webhook_at = fields.Datetime.now()
         if created:
             self.env["social.crm.mention"]._trigger_processing()
@@ -325,4 +405,4 @@ class SocialCrmAccount(models.Model):
 
     @api.model
     def _rate_limit_wait(self, error):
-        return error.retry_after if error.retry_after else DEFAULT_RATE_LIMIT_WAIT
+        return clamp_wait(error.retry_after or DEFAULT_RATE_LIMIT_WAIT)

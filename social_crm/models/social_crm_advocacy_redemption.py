@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+# changed only by the checked actions below (with sudo, after their checks), never by a
+# plain write: otherwise write({"state": "approved"}) would skip the approval
+PROTECTED_FIELDS = {"state", "points", "advocate_id", "reward_id"}
+
 
 class SocialCrmAdvocacyRedemption(models.Model):
     """An advocate spending points on a reward."""
@@ -25,6 +29,7 @@ class SocialCrmAdvocacyRedemption(models.Model):
         ],
         default="requested",
         required=True,
+        readonly=True,
         tracking=True,
     )
     note = fields.Text()
@@ -52,7 +57,7 @@ class SocialCrmAdvocacyRedemption(models.Model):
             vals["state"] = "requested" if reward.needs_approval else "approved"
         redemptions = super().create(vals_list)
         for redemption in redemptions.filtered(lambda r: r.reward_id.stock > 0):
-            redemption.reward_id.stock -= 1
+            redemption.reward_id.sudo().stock -= 1
         redemptions.filtered(lambda r: r.state == "requested")._ask_approval()
         return redemptions
 
@@ -85,19 +90,32 @@ class SocialCrmAdvocacyRedemption(models.Model):
                     ),
                 )
 
+    def write(self, vals):
+        if not self.env.su and PROTECTED_FIELDS & set(vals):
+            raise UserError(
+                self.env._(
+                    "A redemption is approved, delivered or cancelled with its buttons; "
+                    "its advocate, reward and points do not change."
+                )
+            )
+        return super().write(vals)
+
     def action_approve(self):
         if not self.env.user.has_group("social_crm.group_social_crm_manager"):
             raise UserError(self.env._("Only Social CRM administrators approve rewards."))
+        self.check_access("write")
         requested = self.filtered(lambda r: r.state == "requested")
-        requested.write({"state": "approved"})
+        requested.sudo().write({"state": "approved"})
         requested.activity_feedback(["mail.mail_activity_data_todo"], feedback=self.env._("Approved"))
 
     def action_deliver(self):
-        self.filtered(lambda r: r.state == "approved").write({"state": "delivered"})
+        self.check_access("write")
+        self.filtered(lambda r: r.state == "approved").sudo().write({"state": "delivered"})
 
     def action_cancel(self):
+        self.check_access("write")
         for redemption in self.filtered(lambda r: r.state in ("requested", "approved")):
             if redemption.reward_id.stock >= 0:
-                redemption.reward_id.stock += 1
-            redemption.state = "cancelled"
+                redemption.reward_id.sudo().stock += 1
+            redemption.sudo().state = "cancelled"
             redemption.activity_unlink(["mail.mail_activity_data_todo"])

@@ -4,13 +4,18 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import email_normalize
 
+from ..connectors.records import http_url
 from ..scoring import influence_score
 from ..text_analysis.sentiment import label_for
 from .counting import count_by
 from .social_crm_account import PLATFORMS
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-URL = re.compile(r"https?://[^\s<>\"')]+", re.IGNORECASE)
+# Bounded on purpose: a profile is hostile input. Each part has a maximum length
+# and an address starts only where no address character precedes, so a search
+# is linear in the text (the unbounded form took 12 s on a 60,000 character bio).
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+URL = re.compile(r"https?://[^\s<>\"')]{1,2000}", re.IGNORECASE)
+MAX_PROFILE_SCAN = 2000  # characters of a bio searched for e-mails and links
 SENTIMENT_LABELS = [("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Negative")]
 TREND_LABELS = [
     ("improving", "Improving"),
@@ -38,6 +43,7 @@ class SocialCrmAuthor(models.Model):
     _description = "Social Identity"
     _order = "followers_count desc, id"
     _rec_names_search = ["handle", "name"]
+    _check_company_auto = True
 
     platform = fields.Selection(PLATFORMS, required=True, index=True)
     external_key = fields.Char(required=True, index=True, help="The platform's stable id of the author (lowercase).")
@@ -49,8 +55,10 @@ class SocialCrmAuthor(models.Model):
     verified = fields.Boolean()
     bio = fields.Text()
     website = fields.Char()
-    partner_id = fields.Many2one("res.partner", string="Contact", index=True, ondelete="set null")
-    company_id = fields.Many2one("res.company", index=True)
+    partner_id = fields.Many2one("res.partner", string="Contact", index=True, ondelete="set null", check_company=True)
+    # an identity belongs to the company whose account heard it: each company has its
+    # own identities of the same person, with its own contact
+    company_id = fields.Many2one("res.company", index=True, default=lambda self: self.env.company)
     mention_ids = fields.One2many("social.crm.mention", "author_id", string="Mentions")
     mention_count = fields.Integer(compute="_compute_mention_count")
     last_seen_at = fields.Datetime(readonly=True, help="When the author's latest mention was posted.")
@@ -86,7 +94,7 @@ class SocialCrmAuthor(models.Model):
     _sql_constraints = [
         (
             "platform_key_unique",
-            "unique(platform, external_key)",
+            "unique(platform, external_key, company_id)",
             "This identity already exists on this platform.",
         ),
     ]
@@ -177,12 +185,14 @@ class SocialCrmAuthor(models.Model):
     # ------------------------------------------------------------------ actions
 
     def action_create_partner(self):
+        self.check_access("write")  # the contact is created with sudo
         for author in self.filtered(lambda a: not a.partner_id):
             author.with_context(social_crm_auto=True).write(
                 dict(partner_id=author._create_partner().id, review_state="created", match_method="created")
             )
 
     def action_keep_separate(self):
+        self.check_access("write")
         self.filtered(lambda a: not a.partner_id).write({"review_state": "rejected"})
 
     # ------------------------------------------------------------ resolution
@@ -221,10 +231,14 @@ class SocialCrmAuthor(models.Model):
         """``(partner, method, evidence)`` or ``(empty, False, False)``."""
         self.ensure_one()
         Partner = self.env["res.partner"].sudo().with_context(active_test=True)
-        text = " ".join(filter(None, [self.bio, self.website]))
+        # the contacts this identity's company may use: its own and the shared ones,
+        # never another company's (the processing runs as the superuser)
+        company = self.company_id or self.mention_ids[:1].company_id
+        in_company = [("company_id", "in", [False, *company.ids])]
+        text = " ".join(filter(None, [(self.bio or "")[:MAX_PROFILE_SCAN], (self.website or "")[:MAX_PROFILE_SCAN]]))
         emails = {email_normalize(e) for e in EMAIL.findall(text)} - {False, None}
         if emails:
-            partner = Partner.search([("email_normalized", "in", list(emails))], limit=1)
+            partner = Partner.search([("email_normalized", "in", list(emails)), *in_company], limit=1)
             if partner:
                 return partner, "email", partner.email_normalized
         urls = {normalize_url(u) for u in URL.findall(text)} | (
@@ -233,13 +247,13 @@ class SocialCrmAuthor(models.Model):
         urls.discard("")
         for url in sorted(urls):
             domain = url.split("/")[0]
-            for partner in Partner.search([("website", "ilike", domain)], limit=20):
+            for partner in Partner.search([("website", "ilike", domain), *in_company], limit=20):
                 if normalize_url(partner.website) == url:
                     return partner, "website", url
         if self.profile_url:
             profile = normalize_url(self.profile_url)
             host = profile.split("/")[0]
-            for partner in Partner.search([("website", "ilike", host)], limit=50):
+            for partner in Partner.search([("website", "ilike", host), *in_company], limit=50):
                 if normalize_url(partner.website) == profile:
                     return partner, "profile_url", profile
         return Partner.browse(), False, False
@@ -252,7 +266,7 @@ class SocialCrmAuthor(models.Model):
             .create(
                 {
                     "name": self.name or self.handle or self.external_key,
-                    "website": self.website or self.profile_url or False,
+                    "website": http_url(self.website) or http_url(self.profile_url) or False,
                     "comment": self.env._(
                         "Created from the %(platform)s identity %(who)s",
                         platform=dict(PLATFORMS).get(self.platform),
@@ -288,19 +302,23 @@ class SocialCrmAuthor(models.Model):
                 author.write(vals)
 
     @api.model
-    def _find_or_create(self, platform, authors):
-        """Map connector ``Author`` values to records, creating the missing ones
-        in one batch and refreshing profile data of the known ones.
+    def _find_or_create(self, platform, authors, company=None):
+        """Map connector ``Author`` values to the identities of ``company``,
+        creating the missing ones in one batch and refreshing profile data of
+        the known ones.
 
         Returns ``{author.key: record}``.
         """
+        company = company or self.env.company
         wanted = {}
         for author in authors:
             if author.key and author.key not in wanted:
                 wanted[author.key] = author
         if not wanted:
             return {}
-        existing = self.search([("platform", "=", platform), ("external_key", "in", list(wanted))])
+        existing = self.search(
+            [("platform", "=", platform), ("company_id", "=", company.id), ("external_key", "in", list(wanted))]
+        )
         by_key = {record.external_key: record for record in existing}
         # only changed profiles are written (when the author was last seen is set by the
         # processing, from the mentions): fewer writes, no conflicts with the processing cron
@@ -310,7 +328,9 @@ class SocialCrmAuthor(models.Model):
                 record.write(vals)
         missing = [key for key in wanted if key not in by_key]
         if missing:
-            created = self.create([self._prepare_vals(platform, wanted[key]) for key in missing])
+            created = self.create(
+                [dict(self._prepare_vals(platform, wanted[key]), company_id=company.id) for key in missing]
+            )
             by_key.update({record.external_key: record for record in created})
         return by_key
 

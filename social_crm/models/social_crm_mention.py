@@ -2,22 +2,36 @@ import logging
 import threading
 from collections import defaultdict
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.service.model import retrying
+from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, retrying
 from odoo.tools import SQL, plaintext2html, split_every
 from odoo.tools.sql import create_index
 
 from ..connectors import ReplyTarget
+from ..connectors.records import http_url, sanitize_mention
+from ..connectors.redaction import redact
 from ..scoring import priority_score
 from ..text_analysis import ANALYZER_VERSION, analyze
 from .social_crm_account import PLATFORMS
 from .social_crm_routing_rule import INTENTS
+from .time_limit import TimeLimitExceeded, Watchdog
 
 _logger = logging.getLogger(__name__)
 
 PROCESS_BATCH = 1000  # mentions analysed and routed per transaction
+# A mention whose processing was started this many times without finishing (the
+# worker was killed: too slow, out of memory) is marked as failed and skipped.
+MAX_PROCESS_ATTEMPTS = 3
+# seconds one text may take to analyse (system parameter, 0: no limit)
+ANALYSIS_TIMEOUT_PARAM = "social_crm.analysis_timeout"
+DEFAULT_ANALYSIS_TIMEOUT = 10.0
+# what storing one bad item may raise: it is skipped, the others are stored
+# (concurrency errors are not among them: the page is then read again)
+BAD_ITEM_ERRORS = (psycopg2.DataError, psycopg2.IntegrityError, ValueError, TypeError, ValidationError, RecursionError)
 # the processing queue (served by the partial index of init())
 TO_PROCESS = [("state", "=", "new"), ("direction", "=", "in")]
 # the columns _analyze() writes with its bulk UPDATE
@@ -55,7 +69,7 @@ class SocialCrmMention(models.Model):
     account_id = fields.Many2one(
         "social.crm.account", required=True, ondelete="restrict", index=True, check_company=True
     )
-    stream_id = fields.Many2one("social.crm.stream", ondelete="set null", index="btree_not_null")
+    stream_id = fields.Many2one("social.crm.stream", ondelete="set null", index="btree_not_null", check_company=True)
     # company_id and partner_id follow the account and the author. They are computed fields
     # rather than related ones so that ingestion can give their values to create(): a related
     # field would be filled by an UPDATE of every new row, a precomputed one by a virtual
@@ -69,7 +83,9 @@ class SocialCrmMention(models.Model):
     posted_at = fields.Datetime(index=True, readonly=True)
     fetched_at = fields.Datetime(default=fields.Datetime.now, readonly=True)
     # Author, as seen when the mention was fetched
-    author_id = fields.Many2one("social.crm.author", string="Author", index=True, ondelete="set null")
+    author_id = fields.Many2one(
+        "social.crm.author", string="Author", index=True, ondelete="set null", check_company=True
+    )
     author_handle = fields.Char(readonly=True)
     author_name = fields.Char(readonly=True)
     author_followers = fields.Integer("Followers", readonly=True)
@@ -81,6 +97,7 @@ class SocialCrmMention(models.Model):
         precompute=True,
         readonly=False,
         index="btree_not_null",
+        check_company=True,
     )
     # Conversation and engagement
     kind = fields.Selection(
@@ -126,9 +143,16 @@ class SocialCrmMention(models.Model):
             ("analysed", "Analysed"),
             ("routed", "Routed"),
             ("ignored", "Ignored"),
+            ("error", "Processing failed"),
         ],
         default="new",
         required=True,
+    )
+    processing_error = fields.Char(
+        readonly=True, copy=False, help="Why analysing or routing this mention failed (it was skipped)."
+    )
+    process_attempts = fields.Integer(
+        readonly=True, copy=False, help="Processing runs that took this mention (a crashed run leaves it counted)."
     )
     language_confidence = fields.Float(digits=(3, 4), readonly=True)
     intent = fields.Selection(INTENTS, readonly=True)
@@ -139,10 +163,10 @@ class SocialCrmMention(models.Model):
     influence = fields.Integer(related="author_id.influence_score", string="Influence")
     # Routing
     direction = fields.Selection([("in", "Received"), ("out", "Our reply")], default="in", required=True)
-    routing_rule_id = fields.Many2one("social.crm.routing.rule", readonly=True, ondelete="set null")
+    routing_rule_id = fields.Many2one("social.crm.routing.rule", readonly=True, ondelete="set null", check_company=True)
     routing_note = fields.Char(readonly=True)
-    ticket_id = fields.Many2one("helpdesk.ticket", index="btree_not_null", ondelete="set null")
-    lead_id = fields.Many2one("crm.lead", index="btree_not_null", ondelete="set null")
+    ticket_id = fields.Many2one("helpdesk.ticket", index="btree_not_null", ondelete="set null", check_company=True)
+    lead_id = fields.Many2one("crm.lead", index="btree_not_null", ondelete="set null", check_company=True)
     # kept for replies and audits; not prefetched with the other fields (it is the largest column)
     raw_payload = fields.Json(readonly=True, prefetch=False, groups="social_crm.group_social_crm_manager")
 
@@ -192,36 +216,98 @@ class SocialCrmMention(models.Model):
 
     def action_open_url(self):
         self.ensure_one()
-        return {"type": "ir.actions.act_url", "url": self.url, "target": "new"}
+        url = http_url(self.url)
+        if not url:
+            raise UserError(self.env._("This mention has no web address."))
+        return {"type": "ir.actions.act_url", "url": url, "target": "new"}
 
     def action_ignore(self):
         self.write({"state": "ignored"})
 
     def action_process(self):
-        """Analyse and route these mentions now (normally done by the cron)."""
+        """Analyse and route these mentions now (normally done by the cron);
+        a mention whose processing failed is tried again."""
+        # the processing writes with SQL and sudo: check the rights first
+        self.check_access("write")
+        self.filtered(lambda m: m.state == "error").write({"state": "new", "processing_error": False})
         self._process()
 
     def action_reanalyse(self):
         """Run the analysis again (e.g. after changing the expected languages)."""
+        self.check_access("write")
         self._analyze()
 
     # -------------------------------------------------------------- processing
 
     @api.model
     def _cron_process_mentions(self):
-        """Scheduled action: analyse, identify and route new mentions in batches."""
+        """Scheduled action: analyse, identify and route new mentions in batches.
+
+        One bad mention never blocks the others: its failure is recorded on it
+        (state "Processing failed") and the batch goes on. A batch the worker
+        could not finish (killed for time or memory) leaves its mentions counted
+        in ``process_attempts``: they are then processed one at a time, so that
+        only the culprit stays behind, and after ``MAX_PROCESS_ATTEMPTS`` it is
+        marked as failed instead of coming first again."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
+        batch = self.search_fetch(TO_PROCESS, ["process_attempts"], limit=PROCESS_BATCH, order="id")
+        if not batch:
+            return
+        # the least tried first: a mention that keeps killing the worker does not come first again
+        suspects = batch.filtered("process_attempts").sorted(lambda m: (m.process_attempts, m.id))
+        fresh = batch - suspects
+        if fresh:
+            fresh._count_attempt(auto_commit)
+            # The pull cron may refresh the same authors at the same time: on such a
+            # concurrent update the batch is rolled back and processed again (then committed).
+            if auto_commit:
+                retrying(fresh._process, self.env)
+            else:
+                fresh._process()
+        for mention in suspects:
+            mention._process_alone(auto_commit)
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=self.search_count(TO_PROCESS))
 
-        def process_batch():
-            mentions = self.search(TO_PROCESS, limit=PROCESS_BATCH, order="id")
-            mentions._process()
-            return len(mentions)
+    def _count_attempt(self, auto_commit):
+        """Count one more processing run of these mentions, committed before the
+        run (it must survive the run being killed)."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE social_crm_mention SET process_attempts = COALESCE(process_attempts, 0) + 1 WHERE id IN %s",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["process_attempts"])
+        if auto_commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
-        # The pull cron may refresh the same authors at the same time: on such a
-        # concurrent update the batch is rolled back and processed again (then committed).
-        done = retrying(process_batch, self.env) if auto_commit else process_batch()
-        if done:
-            self.env["ir.cron"]._notify_progress(done=done, remaining=self.search_count(TO_PROCESS))
+    def _process_alone(self, auto_commit):
+        """Process one mention a previous run did not finish, in its own transaction."""
+        self.ensure_one()
+        if self.process_attempts >= MAX_PROCESS_ATTEMPTS:
+            self._mark_failed(
+                {
+                    self: self.env._(
+                        "Processing did not finish %(count)s times (too slow or crashing): skipped.",
+                        count=self.process_attempts,
+                    )
+                }
+            )
+        else:
+            self._count_attempt(auto_commit)
+            try:
+                with self.env.cr.savepoint():
+                    self._process()
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                if not auto_commit:
+                    raise
+                self.env.cr.rollback()  # tried again on the next run
+                return
+            except Exception as err:  # this mention only: the others go on
+                _logger.exception("Processing social mention %s failed", self.id)
+                self._mark_failed({self: self._failure_reason(err)})
+        if auto_commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _process_new(self):
@@ -229,53 +315,107 @@ class SocialCrmMention(models.Model):
         self.search(TO_PROCESS)._process()
 
     def _process(self):
-        """Analysis, identity resolution, influence, routing."""
+        """Analysis, identity resolution, influence, routing. A mention that
+        fails is marked as failed (with the reason) and skipped."""
         # what routing says of a mention no rule matches, written with the analysis:
         # most mentions then need no second write
-        self._analyze(routing_note=self.env._("No routing rule matched"))
+        analysed = self._analyze(routing_note=self.env._("No routing rule matched"))
+        try:
+            with self.env.cr.savepoint():
+                analysed._process_analysed()
+            return
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception:
+            _logger.warning("Processing %d social mentions failed: processing them one by one", len(analysed))
+        failed = {}
+        for mention in analysed:
+            try:
+                with self.env.cr.savepoint():
+                    mention._process_analysed()
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
+            except Exception as err:  # this mention only: the others go on
+                _logger.exception("Routing social mention %s failed", mention.id)
+                failed[mention] = self._failure_reason(err)
+        self._mark_failed(failed)
+
+    def _process_analysed(self):
         authors = self.author_id
         authors._resolve_partners()
         authors._update_influence()
         self._route()
         self._award_advocacy()
 
+    @api.model
+    def _failure_reason(self, error):
+        if isinstance(error, TimeLimitExceeded):
+            return self.env._("The analysis took too long: skipped.")
+        text = redact(str(error)).strip()
+        message = text.splitlines()[0][:200] if text else ""
+        return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+    def _mark_failed(self, reasons):
+        """Record why each of these mentions failed: they leave the processing queue."""
+        for mention, reason in reasons.items():
+            _logger.warning("Social mention %s skipped: %s", mention.id, reason)
+            mention.write({"state": "error", "processing_error": reason})
+
+    def _analysis_timeout(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(ANALYSIS_TIMEOUT_PARAM)
+        try:
+            return float(value) if value not in (None, "") else DEFAULT_ANALYSIS_TIMEOUT
+        except ValueError:
+            return DEFAULT_ANALYSIS_TIMEOUT
+
     def _analyze(self, routing_note=None):
-        """Analyse the texts and store the results with one UPDATE per batch.
+        """Analyse the texts and store the results with one UPDATE per batch;
+        return the mentions analysed (the others are marked as failed).
 
         The analysis fields have no dependants and no tracking, so a bulk
         UPDATE is safe; it is what keeps the cron close to the speed of a plain
         insert. "Not scored" stays NULL (the ORM would write 0.0 for False).
-        ``routing_note``, if given, is stored on the mentions still to route."""
+        ``routing_note``, if given, is stored on the mentions still to route.
+        A text that makes the analyzer fail, or take longer than the analysis
+        timeout, fails its mention only."""
         if not self:
-            return
+            return self
         self.flush_model()
         by_company = defaultdict(list)
         for mention in self:
             by_company[mention.company_id].append(mention)
         now = fields.Datetime.now()
         rows = []
-        for company, mentions in by_company.items():
-            languages = company._social_crm_language_codes()
-            for mention in mentions:
-                text = mention.text or ""
-                if mention.title and mention.title not in text:
-                    text = f"{mention.title}\n{text}"
-                result = analyze(text, languages, mention.platform_language)
-                rows.append(
-                    SQL(
-                        "(%s::int, %s::varchar, %s::numeric, %s::varchar, %s::numeric, %s::varchar, "
-                        "%s::varchar, %s::bool, %s::varchar)",
-                        mention.id,
-                        result.language.code,
-                        result.language.confidence,
-                        result.sentiment.label,
-                        result.sentiment.compound if result.sentiment.scored else None,
-                        result.intent.intent,
-                        result.intent.explanation()[:250],
-                        result.noise,
-                        "analysed" if mention.state == "new" else mention.state,
-                    )
-                )
+        failed = {}
+        with Watchdog(self._analysis_timeout()) as watchdog:
+            for company, mentions in by_company.items():
+                languages = company._social_crm_language_codes()
+                for mention in mentions:
+                    text = mention.text or ""
+                    if mention.title and mention.title not in text:
+                        text = f"{mention.title}\n{text}"
+                    try:
+                        with watchdog.step():
+                            result = analyze(text, languages, mention.platform_language)
+                        row = SQL(
+                            "(%s::int, %s::varchar, %s::numeric, %s::varchar, %s::numeric, %s::varchar, "
+                            "%s::varchar, %s::bool, %s::varchar)",
+                            mention.id,
+                            result.language.code,
+                            result.language.confidence,
+                            result.sentiment.label,
+                            result.sentiment.compound if result.sentiment.scored else None,
+                            result.intent.intent,
+                            result.intent.explanation()[:250],
+                            result.noise,
+                            "analysed" if mention.state == "new" else mention.state,
+                        )
+                    except Exception as err:  # this mention only: the others go on
+                        if not isinstance(err, TimeLimitExceeded):
+                            _logger.exception("Analysing social mention %s failed", mention.id)
+                        failed[mention] = self._failure_reason(err)
+                        continue
+                    rows.append(row)
         for chunk in split_every(1000, rows):
             self.env.cr.execute(
                 SQL(
@@ -297,6 +437,9 @@ class SocialCrmMention(models.Model):
             )
         # only what the UPDATE wrote: the texts, authors... stay in cache for routing
         self.invalidate_recordset(ANALYSIS_WRITES)
+        failed_records = self.browse([m.id for m in failed])
+        self.browse()._mark_failed(failed)
+        return self - failed_records
 
     def _route(self):
         """Apply the first matching routing rule to each analysed mention."""
@@ -325,11 +468,17 @@ class SocialCrmMention(models.Model):
         Ticket = self.env["helpdesk.ticket"].sudo()
         mentions = self.browse().union(*mentions_by_rule.values()).sorted("id")
         rule_of = {m: rule for rule, ms in mentions_by_rule.items() for m in ms}
-        keys = {m: m._thread_key() for m in mentions}
+        # conversations are joined within a company only (two companies may hear the same thread)
+        keys = {m: (m.company_id.id, m._thread_key()) for m in mentions}
         open_by_key = {
-            t.social_thread_key: t
+            (t.company_id.id, t.social_thread_key): t
             for t in Ticket.search(
-                [("social_thread_key", "in", list(set(keys.values()))), ("closed", "=", False)], order="id"
+                [
+                    ("social_thread_key", "in", list({key for _company, key in keys.values()})),
+                    ("company_id", "in", mentions.company_id.ids),
+                    ("closed", "=", False),
+                ],
+                order="id",
             )
         }
         parents = mentions.filtered("parent_ref")
@@ -342,20 +491,21 @@ class SocialCrmMention(models.Model):
                 ("ticket_id", "!=", False),
             ]
             for parent in self.search(domain).filtered(lambda p: not p.ticket_id.closed):
-                by_parent[(parent.platform, parent.external_id)] = parent.ticket_id
+                by_parent[(parent.company_id.id, parent.platform, parent.external_id)] = parent.ticket_id
         joined = defaultdict(lambda: self.browse())  # existing ticket -> mentions
         new_groups = {}  # thread key -> mentions of a ticket to create
         new_by_external = {}  # (platform, external id) -> thread key of a new group
         for mention in mentions:
             key = keys[mention]
-            ticket = open_by_key.get(key) or by_parent.get((mention.platform, mention.parent_ref))
+            company = mention.company_id.id
+            ticket = open_by_key.get(key) or by_parent.get((company, mention.platform, mention.parent_ref))
             if ticket:
                 joined[ticket] |= mention
                 continue
-            key = new_by_external.get((mention.platform, mention.parent_ref), key)
+            key = new_by_external.get((company, mention.platform, mention.parent_ref), key)
             new_groups.setdefault(key, self.browse())
             new_groups[key] |= mention
-            new_by_external[(mention.platform, mention.external_id)] = key
+            new_by_external[(company, mention.platform, mention.external_id)] = key
         self._route_groups(Ticket, joined, new_groups, rule_of)
 
     @api.model
@@ -517,11 +667,8 @@ class SocialCrmMention(models.Model):
         self.ensure_one()
         platform = self._platform_label()
         who = self.author_name or self.author_handle or "?"
-        link = (
-            Markup('<a href="%s" target="_blank" rel="noopener">%s</a>') % (self.url, platform)
-            if self.url
-            else platform
-        )
+        url = http_url(self.url)
+        link = Markup('<a href="%s" target="_blank" rel="noopener">%s</a>') % (url, platform) if url else platform
         return Markup("<p><b>%s</b> · %s · %s</p>%s") % (
             who,
             link,
@@ -561,7 +708,14 @@ class SocialCrmMention(models.Model):
         if self.kind == "share":
             behaviours.append("share")
         if self.kind == "reply" and self.parent_ref:
-            parent = self.search([("platform", "=", self.platform), ("external_id", "=", self.parent_ref)], limit=1)
+            parent = self.search(
+                [
+                    ("platform", "=", self.platform),
+                    ("external_id", "=", self.parent_ref),
+                    ("company_id", "=", self.company_id.id),
+                ],
+                limit=1,
+            )
             if parent.intent == "question" and parent.author_id and parent.author_id != self.author_id:
                 behaviours.append("answer")
         return behaviours
@@ -589,12 +743,16 @@ class SocialCrmMention(models.Model):
         for ``account`` with no stream); known ones are skipped.
 
         Idempotent: the (platform, external id) key makes a re-run a no-op.
-        Returns the created records.
+        Every value is made storable first (see ``records.sanitize_mention``);
+        if the page still fails to store, its items are stored one by one and
+        only the bad one is skipped (and logged), so the cursor moves on and no
+        valid item is lost. Returns the created records.
         """
         account = account or stream.account_id
         platform = account.platform
         fresh = {}
         for mention in mentions:
+            mention = sanitize_mention(mention)
             if mention.external_id and mention.external_id not in fresh:
                 fresh[mention.external_id] = mention
         if not fresh:
@@ -606,9 +764,40 @@ class SocialCrmMention(models.Model):
             fresh.pop(external_id, None)
         if not fresh:
             return self.browse()
-        authors = self.env["social.crm.author"].sudo()._find_or_create(platform, [m.author for m in fresh.values()])
-        vals_list = [self._prepare_vals(stream, m, authors.get(m.author.key), account) for m in fresh.values()]
-        self._link_conversations(platform, vals_list)
+        try:
+            with self.env.cr.savepoint():
+                return self._store(stream, account, list(fresh.values()))
+        except BAD_ITEM_ERRORS as err:
+            _logger.warning(
+                "Storing %d mentions of %s failed (%s): storing them one by one",
+                len(fresh),
+                account.name,
+                type(err).__name__,
+            )
+        created = self.browse()
+        for mention in fresh.values():
+            try:
+                with self.env.cr.savepoint():
+                    created |= self._store(stream, account, [mention])
+            except BAD_ITEM_ERRORS as err:
+                _logger.warning(
+                    "Skipped the %s mention %s of %s: it cannot be stored (%s: %s)",
+                    platform,
+                    mention.external_id[:100],
+                    account.name,
+                    type(err).__name__,
+                    redact(str(err))[:200],
+                )
+        return created
+
+    @api.model
+    def _store(self, stream, account, mentions):
+        """Create ``mentions`` (new ones) with their authors, in the account's company."""
+        authors = self.env["social.crm.author"]._find_or_create(
+            account.platform, [m.author for m in mentions], account.company_id
+        )
+        vals_list = [self._prepare_vals(stream, m, authors.get(m.author.key), account) for m in mentions]
+        self._link_conversations(account.platform, vals_list)
         return self.create(vals_list)
 
     @api.model

@@ -2,6 +2,7 @@ import functools
 import re
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .counting import count_by
 from .social_crm_account import PLATFORMS
@@ -55,10 +56,37 @@ class SocialCrmRoutingRule(models.Model):
     noise = fields.Boolean("Only noise", help="Matches mentions with no words and no recognised intent.")
     # Action
     action = fields.Selection(ACTIONS, required=True, default="ticket")
+    # A rule of one company links that company's teams and users only (see _check_company_links);
+    # a rule of every company may name one company's team: it is used for that company's mentions,
+    # the others go to their company's default team.
     helpdesk_team_id = fields.Many2one("helpdesk.ticket.team", "Helpdesk team")
     crm_team_id = fields.Many2one("crm.team", "Sales team")
     user_id = fields.Many2one("res.users", "Assign to", domain=[("share", "=", False)])
     mention_count = fields.Integer("Mentions routed", compute="_compute_mention_count")
+
+    @api.constrains("company_id", "helpdesk_team_id", "crm_team_id", "user_id")
+    def _check_company_links(self):
+        for rule in self.filtered("company_id"):
+            for name in ("helpdesk_team_id", "crm_team_id", "user_id"):
+                if rule[name] and not rule._company_value(name, rule.company_id):
+                    raise ValidationError(
+                        self.env._(
+                            "%(rule)s belongs to %(company)s: its %(field)s must too.",
+                            rule=rule.name,
+                            company=rule.company_id.name,
+                            field=self._fields[name].string,
+                        )
+                    )
+
+    def _company_value(self, name, company):
+        """The team or user of field ``name`` if it may act for ``company``, else nothing."""
+        self.ensure_one()
+        value = self.sudo()[name]
+        if not value:
+            return value
+        if value._name == "res.users":
+            return value if company in value.company_ids else value.browse()
+        return value if value.company_id in (company, value.company_id.browse()) else value.browse()
 
     def _compute_mention_count(self):
         counts = count_by(self.env["social.crm.mention"], "routing_rule_id", self)

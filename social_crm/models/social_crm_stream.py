@@ -1,6 +1,7 @@
 import json
 import logging
 import threading
+import traceback
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -16,6 +17,7 @@ from ..connectors import (
     TransientError,
     split_terms,
 )
+from ..connectors.redaction import redact
 from .counting import count_by
 
 _logger = logging.getLogger(__name__)
@@ -96,6 +98,7 @@ class SocialCrmStream(models.Model):
 
     def action_reset_cursor(self):
         """Forget how far we read: the next pull starts from the newest page again."""
+        self.check_access("write")  # the cursor is written with sudo
         self.sudo().write({"cursor": False})
 
     # ---------------------------------------------------------------- business
@@ -165,7 +168,9 @@ class SocialCrmStream(models.Model):
                 _logger.info("Concurrent update while pulling %s (%s); resumed on the next run", account.name, err)
                 continue
             except Exception as err:  # a bug or bad data in one account must not stop the cron
-                _logger.exception("Unexpected error while pulling account %s", account.name)
+                # the traceback, without the account's secrets should an error quote one
+                trace = redact("".join(traceback.format_exception(err)), account._secret_values())
+                _logger.error("Unexpected error while pulling account %s:\n%s", account.name, trace)
                 account._record_failure(err)
             account._notify_pull_result(created - created_before)
             if auto_commit:

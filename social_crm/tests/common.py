@@ -1,11 +1,12 @@
 import contextlib
+import ipaddress
 from urllib.parse import urlparse
 
 import responses
 
 from odoo.tests import common
 
-from . import replay
+from . import replay, standin
 
 
 class SocialCrmCase(common.TransactionCase):
@@ -16,12 +17,36 @@ class SocialCrmCase(common.TransactionCase):
     """
 
     _replay_active = False
+    _serving = False
 
     @classmethod
     def _request_handler(cls, s, r, /, **kw):
         if cls._replay_active and urlparse(r.url).scheme in ("http", "https"):
             return common._super_send(s, r, **kw)
+        if cls._serving and cls._not_public(urlparse(r.url).hostname):
+            # the stand-in server, or an address the connectors' guard must refuse itself
+            return common._super_send(s, r, **kw)
         return super()._request_handler(s, r, **kw)
+
+    @staticmethod
+    def _not_public(host):
+        try:
+            return not ipaddress.ip_address(host).is_global
+        except ValueError:
+            return False
+
+    @contextlib.contextmanager
+    def serving(self, routes, allow=True):
+        """A stand-in HTTP server on 127.0.0.1 (see standin.py) for the block;
+        with ``allow``, the connectors may reach it (system parameter)."""
+        if allow:
+            self.env["ir.config_parameter"].sudo().set_param("social_crm.allowed_hosts", "127.0.0.1")
+        type(self)._serving = True
+        try:
+            with standin.serving(routes) as server:
+                yield server
+        finally:
+            type(self)._serving = False
 
     @contextlib.contextmanager
     def replaying(self):

@@ -1,16 +1,33 @@
-"""18.0.1.2.0: Mastodon conversations keyed the way the connector keys them now (issue 13).
+"""18.0.1.2.0.
+
+1. Social identities belong to a company.
+
+Before, one identity per platform served every company (and carried one
+company's contact into the others). Now each company has its own: an identity
+heard by one company gets that company; one heard by several is copied for
+each other company, and those companies' mentions (and the leads they started)
+move to their copy. A copy keeps the contact only where the contact may be
+used (a contact of no company, or of that company); otherwise it is matched
+again by the next processing run.
+
+Webhook deliveries are now stored as the account's webhook user: existing
+accounts get the user who created them.
+
+2. Mastodon conversations keyed the way the connector keys them now (issue 13).
 
 Replies stored before named their parent, and their thread, by the bare
 instance-local ``in_reply_to_id``, which no stored mention answers to. They now
 name their parent by its external id (its URI) when it is stored, otherwise by
 the instance key ``<base_url>/api/v1/statuses/<id>`` that ``local_ref`` holds;
 their thread is the root of the conversation (empty when unknown). Tickets take
-the conversation key of their first mention again."""
+the conversation key of their first mention again.
+"""
 
 import logging
 import re
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 BARE_ID = re.compile(r"^\d+$")
@@ -23,6 +40,84 @@ def _stale(ref):
 def migrate(cr, version):
     if not version:
         return
+    _split_identities(cr)
+    _rekey_mastodon(cr)
+
+
+def _split_identities(cr):
+    cr.execute(
+        SQL(
+            """UPDATE social_crm_account
+                  SET webhook_user_id = COALESCE(create_uid, (SELECT id FROM res_users ORDER BY id LIMIT 1))
+                WHERE webhook_user_id IS NULL"""
+        )
+    )
+    # heard by one company (or by none: then the company of its contact, if any)
+    cr.execute(
+        SQL(
+            """UPDATE social_crm_author a
+                  SET company_id = COALESCE(
+                        (SELECT MIN(m.company_id) FROM social_crm_mention m WHERE m.author_id = a.id),
+                        (SELECT p.company_id FROM res_partner p WHERE p.id = a.partner_id))
+                WHERE a.company_id IS NULL"""
+        )
+    )
+    # heard by several companies: a copy for each other company
+    cr.execute(
+        SQL(
+            """SELECT DISTINCT a.id, m.company_id
+                 FROM social_crm_author a
+                 JOIN social_crm_mention m ON m.author_id = a.id
+                WHERE m.company_id IS NOT NULL AND m.company_id != a.company_id"""
+        )
+    )
+    for author_id, company_id in cr.fetchall():
+        cr.execute(
+            SQL(
+                """INSERT INTO social_crm_author (
+                       platform, external_key, handle, name, profile_url, avatar_url, followers_count,
+                       verified, bio, website, company_id, partner_id, review_state, match_method,
+                       match_evidence, influence_score, influence_breakdown, last_seen_at,
+                       create_uid, create_date, write_uid, write_date)
+                   SELECT a.platform, a.external_key, a.handle, a.name, a.profile_url, a.avatar_url,
+                          a.followers_count, a.verified, a.bio, a.website, %(company)s,
+                          CASE WHEN p.company_id IS NULL OR p.company_id = %(company)s THEN a.partner_id END,
+                          CASE WHEN p.id IS NULL OR p.company_id IS NULL OR p.company_id = %(company)s
+                               THEN a.review_state ELSE 'pending' END,
+                          CASE WHEN p.company_id IS NULL OR p.company_id = %(company)s THEN a.match_method END,
+                          CASE WHEN p.company_id IS NULL OR p.company_id = %(company)s THEN a.match_evidence END,
+                          a.influence_score, a.influence_breakdown, a.last_seen_at,
+                          a.create_uid, a.create_date, a.write_uid, NOW() AT TIME ZONE 'UTC'
+                     FROM social_crm_author a
+                LEFT JOIN res_partner p ON p.id = a.partner_id
+                    WHERE a.id = %(author)s
+                   RETURNING id, partner_id""",
+                company=company_id,
+                author=author_id,
+            )
+        )
+        copy_id, partner_id = cr.fetchone()
+        cr.execute(
+            SQL(
+                """UPDATE social_crm_mention SET author_id = %s, partner_id = %s
+                    WHERE author_id = %s AND company_id = %s""",
+                copy_id,
+                partner_id,
+                author_id,
+                company_id,
+            )
+        )
+    # the leads' stored author follows their source mention
+    cr.execute(
+        SQL(
+            """UPDATE crm_lead l SET social_author_id = m.author_id
+                 FROM social_crm_mention m
+                WHERE l.social_mention_id = m.id AND l.social_author_id IS DISTINCT FROM m.author_id"""
+        )
+    )
+
+
+def _rekey_mastodon(cr):
     env = api.Environment(cr, SUPERUSER_ID, {})
     Mention = env["social.crm.mention"].with_context(active_test=False)
     mentions = Mention.search([("platform", "=", "mastodon")], order="id")
