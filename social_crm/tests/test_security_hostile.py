@@ -57,6 +57,7 @@ class TestSecurityHostile(SocialCrmCase):
             self.mastodon.with_user(self.manager).write({"base_url": server.origin})
             self.assertFalse(self.mastodon.sudo().access_token)
             self.mastodon.with_user(self.manager).action_pull_now()
+            self.pull()  # what the triggered pull cron runs
         self.assertEqual(len(server.requests), 1)
         self.assertNotIn("Authorization", server.requests[0][2])  # the token never reached his server
         self.assertEqual(self.mastodon.state, "ok")
