@@ -69,6 +69,19 @@ def _detect_cached(text, languages):
     return cleaned, detect_cleaned_language(cleaned, list(languages) or None)
 
 
+# below the detection threshold, the likeliest language is still good enough to read sentiment
+# words in (the stored language stays "und")
+SENTIMENT_GUESS_CONFIDENCE = 0.5
+
+
+def _sentiment_language(language):
+    if language.known:
+        return language.code
+    if language.guess and language.confidence >= SENTIMENT_GUESS_CONFIDENCE:
+        return language.guess
+    return UNDETERMINED
+
+
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def _analyze_cached(text, languages, platform_language):
     cleaned, language = _detect_cached(text, languages)
@@ -76,7 +89,7 @@ def _analyze_cached(text, languages, platform_language):
         tag = platform_language.split("-")[0].lower()
         if not languages or tag in set(languages) | {"en"}:
             language = LanguageResult(tag, 0.0)
-    sentiment = score_sentiment(text, language.code)
+    sentiment = score_sentiment(text, _sentiment_language(language))
     intent = classify_intent(text, sentiment.compound if sentiment.scored else None)
     noise = intent.intent == "other" and (letter_count(cleaned) < 3 or len(cleaned.split()) < 3)
     return Analysis(language, sentiment, intent, noise)
