@@ -37,6 +37,10 @@ class Analysis:
 
 
 CACHE_SIZE = 20_000
+# what is read of a text: language settles in its first 400 letters, sentiment in its first
+# 2,000 characters (english.MAX_CHARS), intent cues here; a 20,000-character post costs no
+# more than a 5,000-character one
+MAX_TEXT_CHARS = 5000
 
 
 def analyze(text, languages=None, platform_language=None):
@@ -51,7 +55,8 @@ def analyze(text, languages=None, platform_language=None):
     detection, the costly part, is cached on the text alone, so the same text
     seen with different platform tags is detected once.
     """
-    return _analyze_cached(text or "", tuple(sorted(set(languages or ()))), platform_language or "")
+    text = (text or "")[:MAX_TEXT_CHARS]
+    return _analyze_cached(text, tuple(sorted(set(languages or ()))), platform_language or "")
 
 
 def clear_caches():

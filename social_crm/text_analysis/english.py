@@ -1,21 +1,27 @@
-"""English sentiment for customer care: VADER, sentence by sentence, with the project's own care rules.
+"""English sentiment for customer care: VADER, clause by clause, with the project's own care rules.
 
 VADER (vaderSentiment 3.3.2) stays the engine: its lexicon, its word rules (negation, boosters,
-capitals, "kind of", "least") and its normalisation. Around it:
+capitals, "no", "least", its idioms) and its normalisation. :func:`vader_valences` is VADER's
+word loop (``SentimentIntensityAnalyzer.polarity_scores`` before its "but" step) written
+for one clause with each word lower-cased once: the same valences to the last bit (a test
+compares them with VADER's own ``sentiment_valence``), several times faster. Around it:
 
-* the text is capped (``MAX_CHARS``) and cut into sentences and clauses; VADER's word rules
-  run clause by clause, so a "not" never reaches into the next sentence or past a comma or a
-  "but", and the contrastive "but" weighs the words of its own sentence only. VADER reads whole
-  texts with rules that are quadratic in the number of words (minutes for 20,000 emoji);
-  bounded clauses keep every text to a few milliseconds;
-* each emoji is one token with one valence (VADER reads its English description word by word,
-  and scores the complaint emoji as 0);
-* the customer-care vocabulary of :mod:`.care` ("on hold", "never arrived", "refund"; "help" and
-  "support" are not praise);
+* the text is capped (``MAX_CHARS``), then cut into sentences and clauses: VADER's rules run
+  clause by clause, so a "not" never reaches into the next sentence or past a comma or a
+  "but", and the contrastive "but" weighs the words of its own sentence only. (VADER on a whole
+  text is quadratic in its words: minutes for 20,000 emoji; clauses are at most
+  ``MAX_CLAUSE_WORDS`` long.) The valences of all sentences are summed and normalised as
+  VADER does; averaging the sentences' scores instead was measured and reads customers worse;
+* @handles are names ("@united" is not praise), and so is a handle written out in the post;
+* each emoji is one token with one valence (VADER reads its English description word by word
+  and scores the complaint emoji 😡 👎 as 0);
+* the customer-care vocabulary of :mod:`.care` ("on hold", "never arrived", "refund"; "help"
+  and "support" are not praise), and "like" only as a verb;
 * courtesy ("thanks", "please") counts only in a text that reports no problem and asks for
-  nothing; "thanks for <a problem>" is sarcasm; a lone "Great." in a problem report too.
+  nothing; "thanks for <a problem>" is sarcasm, and so is a lone "Great." in a problem report;
+  a problem word after "fixed" or "resolved" in the same clause is no problem.
 
-The result keeps the words that drove it, with their weights (``drivers``).
+Each result keeps the words that drove it, with their weights (``drivers``).
 """
 
 import html
@@ -26,49 +32,32 @@ import threading
 
 from . import care
 
-MAX_CHARS = 2000  # a post's sentiment is settled long before; VADER's cost grows with length
+MAX_CHARS = 2000  # a post's sentiment is settled long before; the cost grows with length
 MAX_CLAUSE_WORDS = 40  # longer runs without punctuation (emoji walls) are cut into pieces
 MAX_DRIVERS = 8
-PROBLEM_PRAISE_FACTOR = 0.5
-COMBINE = 'sum'
-PROBLEM_ANY = False
+PROBLEM_VALENCE = -1.4  # a care word at least this negative makes the text a problem report
 
 URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
-# handles are names, not words ("@united" is not praise)
-HANDLE = re.compile(r"(?<!\w)@[\w.]+(@[\w.-]+)?")
-# sentence ends: . ! ? … (kept with their sentence), line breaks
+HANDLE = re.compile(r"(?<!\w)@[\w.]+(?:@[\w.-]+)?")
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\s*\n\s*")
+DOTS = re.compile(r"\.{2,}|…")  # "flight....still" is two words and a pause
+CAMEL_HASHTAG = re.compile(r"#([A-Z]?[a-z]+(?:[A-Z][a-z]+)+)\b")  # "#NeverAgain"
+CAMEL_PART = re.compile(r"[A-Z]?[a-z]+")
+ELONGATED = re.compile(r"(\w)\1{2,}")  # "sooo", "loooove"
 EMOJI_CHAR = re.compile("([\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff])")
 # joiners and modifiers that make one emoji out of several code points
 EMOJI_GLUE = re.compile("[\ufe0e\ufe0f\u200d\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
-# "flight....still" is two words and a pause
-DOTS = re.compile(r"\.{2,}|…")
-# "#NeverAgain" reads "never again"
-CAMEL_HASHTAG = re.compile(r"#([A-Z]?[a-z]+(?:[A-Z][a-z]+)+)\b")
-CAMEL_PART = re.compile(r"[A-Z]?[a-z]+")
-# "sooo", "loooove": letters repeated three times or more
-ELONGATED = re.compile(r"(\w)\1{2,}")
-CLAUSE_PUNCT = frozenset(",;:()—–")
 DURATION = re.compile(care.DURATION)
+WORD = re.compile(r"[\w']+")
 QUOTES = "…“”‘’«»"
-PUNCT = string.punctuation + QUOTES
+CLAUSE_PUNCT = frozenset(",;:()—–")
 
 _analyzer = None
 _lock = threading.Lock()
 
 
-class _Clause:
-    """What VADER's word rules read of a text (its ``SentiText``), for one clause."""
-
-    __slots__ = ("words_and_emoticons", "is_cap_diff")
-
-    def __init__(self, words, is_cap_diff):
-        self.words_and_emoticons = words
-        self.is_cap_diff = is_cap_diff
-
-
 def get_analyzer():
-    """One VADER analyzer per process, its lexicon extended with the care vocabulary and the emoji."""
+    """One VADER analyzer per process, its lexicon extended with the care words and the emoji."""
     global _analyzer
     if _analyzer is None:
         with _lock:
@@ -90,247 +79,361 @@ def get_analyzer():
     return _analyzer
 
 
-def _strip(token):
-    """VADER's punctuation stripping (a word left with two characters or fewer was an
-    emoticon and stays as it was), after typographic quotes."""
-    token = token.strip(QUOTES) or token
-    stripped = token.strip(string.punctuation)
-    return token if len(stripped) <= 2 else stripped
+def _vader_constants():
+    from vaderSentiment import vaderSentiment as vader
+
+    return vader
 
 
-def _split_hashtag(match):
-    return " ".join(CAMEL_PART.findall(match.group(1)))
+def _negated(word, negate):
+    return word in negate or "n't" in word
 
 
-def _lexicon_word(word, lexicon):
-    """``word``, or its spelling without letters stretched for emphasis when only that is in
-    the lexicon ("sooo" -> "so", "goood" -> "good")."""
-    if word.lower() in lexicon or not ELONGATED.search(word):
-        return word
-    for repeat in (r"\1\1", r"\1"):
-        candidate = ELONGATED.sub(repeat, word)
-        if candidate.lower() in lexicon:
-            return candidate
-    return word
-
-
-def _clauses(sentence, lexicon=()):
-    """Words of ``sentence`` grouped into clauses: cut after , ; : and before "but"."""
-    clauses, current = [], []
-    for raw in EMOJI_CHAR.sub(r" \1 ", sentence).split():
-        word = _lexicon_word(_strip(raw), lexicon)
-        if not word:
-            continue
-        if word.lower() in care.CLAUSE_WORDS and current:
-            clauses.append(current)
-            current = []
-        current.append(word)
-        if raw[-1] in CLAUSE_PUNCT or len(current) >= MAX_CLAUSE_WORDS:
-            clauses.append(current)
-            current = []
-    if current:
-        clauses.append(current)
-    return clauses
-
-
-def _phrases(lower):
-    """``(start, end, valence)`` of the care phrases in a clause's lower-case words."""
-    found, i = [], 0
-    while i < len(lower):
-        for size in (4, 3, 2):
-            key = " ".join(lower[i : i + size])
-            if len(lower) - i >= size and key in care.PHRASES:
-                found.append((i, i + size, care.PHRASES[key]))
-                i += size - 1
-                break
-        i += 1
-    return found
-
-
-def _negated_before(lower, start):
-    from vaderSentiment.vaderSentiment import negated
-
-    return any(negated([word]) for word in lower[max(0, start - 3) : start])
-
-
-class _Token:
-    __slots__ = ("text", "lower", "valence", "clause", "sentence", "care")
-
-    def __init__(self, text, valence, clause, sentence, is_care=False):
-        self.text = text
-        self.lower = text.lower()
-        self.valence = valence
-        self.clause = clause
-        self.sentence = sentence
-        # from the project's care vocabulary (not from VADER's own lexicon)
-        self.care = is_care or self.lower in care.WORDS or self.lower in care.PHRASES or text in care.EMOJI
-
-
-def _score_clause(analyzer, words, is_cap_diff, names=(), opens_long_sentence=False):
-    """VADER's word loop (``polarity_scores`` without the emoji and "but" steps) on one clause,
-    then the care phrases, names and the "like" and answer rules."""
-    from vaderSentiment.vaderSentiment import BOOSTER_DICT, N_SCALAR
-
-    clause = _Clause(words, is_cap_diff)
-    lower = [care.CONTRACTIONS.get(w.lower(), w.lower()) for w in words]
-    sentiments = []
-    for i, item in enumerate(words):
-        if lower[i] in BOOSTER_DICT or (lower[i] == "kind" and i + 1 < len(words) and lower[i + 1] == "of"):
-            sentiments.append(0.0)
-            continue
-        sentiments = analyzer.sentiment_valence(0.0, clause, item, i, sentiments)
-    labels = list(words)
+def vader_valences(words, lower, is_cap_diff, lexicon):
+    """VADER's valence of each word of one clause (``words`` as written, ``lower`` lower-cased):
+    the loop of ``polarity_scores`` with ``sentiment_valence`` and its checks, same arithmetic."""
+    vader = _vader_constants()
+    boosters, negate, special = vader.BOOSTER_DICT, _NEGATE, vader.SPECIAL_CASES
+    n_scalar, c_incr = vader.N_SCALAR, vader.C_INCR
+    count = len(words)
+    valences = []
     for i, word in enumerate(lower):
+        if word in boosters or (word == "kind" and i < count - 1 and lower[i + 1] == "of"):
+            valences.append(0.0)
+            continue
+        valence = lexicon.get(word)
+        if valence is None:
+            valences.append(0)
+            continue
+        if word == "no" and i != count - 1 and lower[i + 1] in lexicon:
+            valence = 0.0
+        if (
+            (i > 0 and lower[i - 1] == "no")
+            or (i > 1 and lower[i - 2] == "no")
+            or (i > 2 and lower[i - 3] == "no" and lower[i - 1] in ("or", "nor"))
+        ):
+            valence = lexicon[word] * n_scalar
+        if words[i].isupper() and is_cap_diff:
+            valence = valence + c_incr if valence > 0 else valence - c_incr
+        for start in range(3):
+            if i > start and lower[i - (start + 1)] not in lexicon:
+                before = lower[i - (start + 1)]
+                scalar = 0.0
+                if before in boosters:
+                    scalar = boosters[before]
+                    if valence < 0:
+                        scalar *= -1
+                    if words[i - (start + 1)].isupper() and is_cap_diff:
+                        scalar = scalar + c_incr if valence > 0 else scalar - c_incr
+                if start == 1 and scalar != 0:
+                    scalar = scalar * 0.95
+                if start == 2 and scalar != 0:
+                    scalar = scalar * 0.9
+                valence = valence + scalar
+                valence = _negation_check(valence, lower, start, i, negate, n_scalar)
+                if start == 2:
+                    valence = _idioms(valence, lower, i, special, boosters)
+        valence = _least(valence, lower, i, lexicon, n_scalar)
+        valences.append(valence)
+    return valences
+
+
+def _negation_check(valence, lower, start, i, negate, n_scalar):
+    if start == 0:
+        if _negated(lower[i - 1], negate):
+            valence = valence * n_scalar
+    elif start == 1:
+        if lower[i - 2] == "never" and lower[i - 1] in ("so", "this"):
+            valence = valence * 1.25
+        elif lower[i - 2] == "without" and lower[i - 1] == "doubt":
+            pass
+        elif _negated(lower[i - 2], negate):
+            valence = valence * n_scalar
+    else:
+        if (lower[i - 3] == "never" and lower[i - 2] in ("so", "this")) or lower[i - 1] in ("so", "this"):
+            valence = valence * 1.25
+        elif lower[i - 3] == "without" and (lower[i - 2] == "doubt" or lower[i - 1] == "doubt"):
+            pass
+        elif _negated(lower[i - 3], negate):
+            valence = valence * n_scalar
+    return valence
+
+
+def _idioms(valence, lower, i, special, boosters):
+    one_zero = f"{lower[i - 1]} {lower[i]}"
+    two_one_zero = f"{lower[i - 2]} {lower[i - 1]} {lower[i]}"
+    two_one = f"{lower[i - 2]} {lower[i - 1]}"
+    three_two_one = f"{lower[i - 3]} {lower[i - 2]} {lower[i - 1]}"
+    three_two = f"{lower[i - 3]} {lower[i - 2]}"
+    for sequence in (one_zero, two_one_zero, two_one, three_two_one, three_two):
+        if sequence in special:
+            valence = special[sequence]
+            break
+    if len(lower) - 1 > i:
+        zero_one = f"{lower[i]} {lower[i + 1]}"
+        if zero_one in special:
+            valence = special[zero_one]
+    if len(lower) - 1 > i + 1:
+        zero_one_two = f"{lower[i]} {lower[i + 1]} {lower[i + 2]}"
+        if zero_one_two in special:
+            valence = special[zero_one_two]
+    for n_gram in (three_two_one, three_two, two_one):
+        if n_gram in boosters:
+            valence = valence + boosters[n_gram]
+    return valence
+
+
+def _least(valence, lower, i, lexicon, n_scalar):
+    if i > 1 and lower[i - 1] not in lexicon and lower[i - 1] == "least":
+        if lower[i - 2] != "at" and lower[i - 2] != "very":
+            valence = valence * n_scalar
+    elif i > 0 and lower[i - 1] not in lexicon and lower[i - 1] == "least":
+        valence = valence * n_scalar
+    return valence
+
+
+_NEGATE = frozenset()
+
+
+def _init_negate():
+    global _NEGATE
+    _NEGATE = frozenset(_vader_constants().NEGATE)
+
+
+# ------------------------------------------------------------------------ the care layer
+
+
+def _prepare(text):
+    """The capped text, cleaned of links and handles; the handles' names."""
+    text = text[:MAX_CHARS]
+    if "&" in text:
+        text = html.unescape(text)
+    if "http" in text or "www." in text:
+        text = URL.sub(" ", text)
+    names = ()
+    if "@" in text:
+        names = {handle[1:].split("@")[0].lower() for handle in HANDLE.findall(text)}
+        text = HANDLE.sub(" ", text)
+    text = text.replace("’", "'")
+    if "#" in text:
+        text = CAMEL_HASHTAG.sub(lambda m: " ".join(CAMEL_PART.findall(m.group(1))), text)
+    if ".." in text or "…" in text:
+        text = DOTS.sub(" … ", text)
+    if not text.isascii():
+        text = EMOJI_CHAR.sub(r" \1 ", EMOJI_GLUE.sub("", text))
+    return text, names
+
+
+def _phrase_variants(words):
+    """The phrase as written and without the apostrophes tweets drop ("cant log in")."""
+    yield words
+    bare = tuple(w.replace("'", "") if w.replace("'", "") in care.CONTRACTIONS else w for w in words)
+    if bare != words:
+        yield bare
+
+
+_PHRASES = {}
+for _phrase, _value in sorted(care.PHRASES.items(), key=lambda item: -len(item[0].split())):
+    for _variant in _phrase_variants(tuple(_phrase.split())):
+        _PHRASES.setdefault(_variant[0], []).append((_variant, _value))
+
+
+def _words(text, lexicon):
+    """VADER's words of ``text`` (split on spaces, punctuation stripped unless that leaves two
+    characters or fewer: an emoticon), their lower case, and the (start, end, sentence) of each
+    clause: cut at sentence ends, after , ; : and before "but"."""
+    words, lower, clauses = [], [], []
+    start = 0
+    for sentence_id, sentence in enumerate(SENTENCE_END.split(text)):
+        for raw in sentence.split():
+            word = raw.strip(QUOTES) or raw
+            stripped = word.strip(string.punctuation)
+            if len(stripped) > 2:
+                word = stripped
+            low = word.lower()
+            if low not in lexicon and len(low) > 3 and ELONGATED.search(low):
+                for repeat in (r"\1\1", r"\1"):  # "sooo" -> "so", "goood" -> "good"
+                    candidate = ELONGATED.sub(repeat, word)
+                    if candidate.lower() in lexicon:
+                        word, low = candidate, candidate.lower()
+                        break
+            if low in care.CLAUSE_WORDS and len(words) > start:
+                clauses.append((start, len(words), sentence_id))
+                start = len(words)
+            words.append(word)
+            lower.append(low)
+            if raw[-1] in CLAUSE_PUNCT or len(words) - start >= MAX_CLAUSE_WORDS:
+                clauses.append((start, len(words), sentence_id))
+                start = len(words)
+        if len(words) > start:
+            clauses.append((start, len(words), sentence_id))
+            start = len(words)
+    return words, lower, clauses
+
+
+def _care_rules(words, lower, valences, labels, from_care, names, opens_sentence):
+    """Care phrases, names, "like", answers and "never ... again" on one clause (lists of the
+    clause, changed in place; a label None is a word inside a phrase)."""
+    n_scalar = _vader_constants().N_SCALAR
+    count = len(lower)
+    for i, word in enumerate(lower):
+        if word in care.WORDS or word in care.EMOJI:
+            from_care[i] = True
         if word == "like" and (i == 0 or lower[i - 1] not in care.LIKE_SUBJECTS):
-            sentiments[i] = 0.0
-        elif names and (word in names or (i + 1 < len(lower) and word + lower[i + 1] in names)):
-            # the post's own @handle written as words ("@united ... fly United") is a name
-            sentiments[i] = 0.0
-            if i + 1 < len(lower) and word + lower[i + 1] in names:
-                sentiments[i + 1] = 0.0
-        elif word in care.ANSWER_WORDS and i == 0 and opens_long_sentence:
-            sentiments[i] = 0.0
+            valences[i] = 0.0
+        elif names and (word in names or (i + 1 < count and word + lower[i + 1] in names)):
+            # the post's own @handle written out ("@united ... fly United") is a name
+            valences[i] = 0.0
+            if i + 1 < count and word + lower[i + 1] in names:
+                valences[i + 1] = 0.0
+        elif i == 0 and opens_sentence and count > 2 and word in care.ANSWER_WORDS:
+            valences[i] = 0.0
     if "never" in lower and "again" in lower[lower.index("never") + 1 :]:
         at = lower.index("never")
-        sentiments[at] = care.NEVER_AGAIN_VALENCE
+        valences[at] = care.NEVER_AGAIN_VALENCE
         labels[at] = "never ... again"
-    for start, end, valence in _phrases(lower):
-        for i in range(start, end):
-            sentiments[i] = 0.0
-            labels[i] = None
-        if _negated_before(lower, start):
-            valence *= N_SCALAR
-        sentiments[start] = valence
-        labels[start] = " ".join(words[start:end])
-    return labels, sentiments
+        from_care[at] = True
+    i = 0
+    while i < count:
+        for phrase, value in _PHRASES.get(lower[i], ()):
+            end = i + len(phrase)
+            if tuple(lower[i:end]) == phrase:
+                for j in range(i, end):
+                    valences[j] = 0.0
+                    labels[j] = None
+                if any(_negated(word, _NEGATE) for word in lower[max(0, i - 3) : i]):
+                    value *= n_scalar
+                valences[i] = value
+                labels[i] = " ".join(words[i:end])
+                from_care[i] = True
+                i = end - 1
+                break
+        i += 1
 
 
-def _tokens(analyzer, text):
-    """Scored tokens of ``text`` (capped), and the number of sentences."""
-    from vaderSentiment.vaderSentiment import allcap_differential
-
-    names = {m.group(0)[1:].split("@")[0].lower() for m in HANDLE.finditer(text[:MAX_CHARS])}
-    text = HANDLE.sub(" ", URL.sub(" ", html.unescape(text[:MAX_CHARS]))).replace("’", "'")
-    text = DOTS.sub(" … ", CAMEL_HASHTAG.sub(_split_hashtag, text))
-    text = EMOJI_GLUE.sub("", text)
-    sentences = [s for s in SENTENCE_END.split(text) if s and s.strip()]
-    per_sentence = [_clauses(s, analyzer.lexicon) for s in sentences]
-    is_cap_diff = allcap_differential([w for clauses in per_sentence for c in clauses for w in c])
-    tokens = []
-    clause_id = 0
-    for sentence_id, (sentence, clauses) in enumerate(zip(sentences, per_sentence, strict=True)):
-        long_sentence = sum(len(c) for c in clauses) > 2
-        for position, words in enumerate(clauses):
-            labels, sentiments = _score_clause(analyzer, words, is_cap_diff, names, position == 0 and long_sentence)
-            for label, value in zip(labels, sentiments, strict=True):
-                if label is not None:
-                    tokens.append(_Token(label, value, clause_id, sentence_id))
-            clause_id += 1
-        lower = sentence.lower()
-        match = DURATION.search(lower)
-        if match and care.WAIT_WORDS.intersection(re.findall(r"[\w']+", lower)):
-            tokens.append(_Token(match.group(0), care.DURATION_VALENCE, clause_id - 1, sentence_id, True))
-    return tokens, sentences
+def _is_request(lower, text):
+    if "?" in text:
+        return True
+    joined = f" {' '.join(lower)} "
+    return any(f" {phrase} " in joined for phrase in care.REQUEST)
 
 
-def _is_request(text):
-    lower = f" {text.lower()} "
-    return "?" in text or any(f" {phrase} " in lower for phrase in care.REQUEST)
-
-
-def _apply_context(tokens, problem, request):
-    """Courtesy, sarcastic thanks and lone praise in a problem report."""
-    from vaderSentiment.vaderSentiment import N_SCALAR, negated
-
-    for i, token in enumerate(tokens):
-        if token.lower in care.THANKS and token.valence > 0:
-            after = [t for t in tokens[i + 1 : i + 8] if t.clause == token.clause]
-            if after and after[0].lower == "for" and any(t.valence < 0 for t in after[1:]):
-                token.valence = care.SARCASTIC_THANKS_VALENCE
-                continue
-        if (problem or request) and token.valence > 0 and (
-            token.lower in care.POLITENESS or token.text in care.POLITENESS_EMOJI
-        ):
-            token.valence = 0.0
-    resolved_clauses = set()
-    for token in tokens:
-        if token.lower in care.RESOLUTION and token.clause not in resolved_clauses:
-            if not any(negated([t.lower]) for t in tokens if t.clause == token.clause):
-                resolved_clauses.add(token.clause)
-        elif token.clause in resolved_clauses and token.valence < 0:
-            token.valence = 0.0  # "thanks for fixing the issue"
-    if problem and PROBLEM_PRAISE_FACTOR != 1.0:
-        for token in tokens:
-            if token.valence > 0:
-                token.valence *= PROBLEM_PRAISE_FACTOR
+def _apply_context(labels, lower, values, clause_of, problem, request):
+    """Courtesy, sarcastic thanks, resolved problems and lone praise in a problem report."""
+    _courtesy(labels, lower, values, clause_of, problem or request)
+    if not care.RESOLUTION.isdisjoint(lower):
+        _resolved(lower, values, clause_of)
     if problem:
-        by_clause = {}
-        for token in tokens:
-            by_clause.setdefault(token.clause, []).append(token)
-        for clause in by_clause.values():
-            words = [t for t in clause if t.text.strip(PUNCT)]
-            if (
-                len(words) <= 2
-                and all(t.valence >= 0 and not negated([t.lower]) for t in clause)
-                and any(t.valence > 0 for t in clause)
-            ):
-                for token in clause:
-                    token.valence *= N_SCALAR
+        _lone_praise(labels, lower, values, clause_of)
 
 
-def _but(tokens):
-    """VADER's "but" rule inside each sentence: before it x0.5, after it x1.5."""
-    first_but = {}
-    for i, token in enumerate(tokens):
-        if token.lower == "but":
-            first_but.setdefault(token.sentence, i)
-    for i, token in enumerate(tokens):
-        at = first_but.get(token.sentence)
-        if at is not None and token.valence:
-            token.valence *= 0.5 if i < at else 1.5 if i > at else 1.0
+def _courtesy(labels, lower, values, clause_of, discount):
+    """ "thanks for <a problem>" is sarcasm; courtesy in a request or problem report is 0."""
+    count = len(lower)
+    for i in [i for i, v in enumerate(values) if v > 0]:
+        word = lower[i]
+        if word in care.THANKS:
+            j = i + 1
+            while j < count and labels[j] is None:
+                j += 1
+            if j < count and lower[j] == "for" and clause_of[j] == clause_of[i]:
+                if any(values[k] < 0 for k in range(j + 1, min(count, i + 8)) if clause_of[k] == clause_of[i]):
+                    values[i] = care.SARCASTIC_THANKS_VALENCE
+                    continue
+        if discount and (word in care.POLITENESS or word in care.POLITENESS_EMOJI):
+            values[i] = 0.0
+
+
+def _resolved(lower, values, clause_of):
+    """A problem word after "fixed", "resolved"... in the same clause is no problem ("thanks for
+    fixing the issue"), unless the clause is negated ("still not fixed")."""
+    negated_clauses = {clause_of[i] for i, word in enumerate(lower) if _negated(word, _NEGATE)}
+    resolved = set()
+    for i, word in enumerate(lower):
+        if word in care.RESOLUTION and clause_of[i] not in negated_clauses:
+            resolved.add(clause_of[i])
+        elif values[i] < 0 and clause_of[i] in resolved:
+            values[i] = 0.0
+
+
+def _lone_praise(labels, lower, values, clause_of):
+    """A clause of one or two praise words in a problem report ("Great.") is sarcasm."""
+    n_scalar = _vader_constants().N_SCALAR
+    members = {}
+    for i, clause in enumerate(clause_of):
+        if labels[i] is not None:
+            members.setdefault(clause, []).append(i)
+    for positions in members.values():
+        if (
+            len(positions) <= 2
+            and any(values[j] > 0 for j in positions)
+            and all(values[j] >= 0 and not _negated(lower[j], _NEGATE) for j in positions)
+        ):
+            for j in positions:
+                values[j] *= n_scalar
 
 
 def score_english(text):
     """``(compound, pos, neu, neg, drivers)`` of an English text; ``drivers`` are
     ``(words, weight)`` pairs, strongest first."""
     analyzer = get_analyzer()
-    tokens, sentences = _tokens(analyzer, text)
-    problem = any(t.valence <= -1.4 for t in tokens if (t.care or PROBLEM_ANY))
-    _apply_context(tokens, problem, _is_request(text[:MAX_CHARS]))
-    _but(tokens)
-    sentiments = [t.valence for t in tokens]
-    if not any(sentiments):
-        return 0.0, 0.0, 1.0 if tokens else 0.0, 0.0, ()
-    capped = text[:MAX_CHARS]
-    if COMBINE == "sum":
-        total = sum(sentiments)
-        emphasis = analyzer._punctuation_emphasis(capped)
-        total += emphasis if total > 0 else -emphasis if total < 0 else 0.0
-        compound = total / math.sqrt(total * total + 15)
-    else:
-        per = {}
-        for t in tokens:
-            per[t.sentence] = per.get(t.sentence, 0.0) + t.valence
-        comps = []
-        for sid, total in per.items():
-            if not total:
-                continue
-            emphasis = analyzer._punctuation_emphasis(sentences[sid])
-            total += emphasis if total > 0 else -emphasis
-            comps.append(total / math.sqrt(total * total + 15))
-        if COMBINE == "mean":
-            compound = sum(comps) / len(comps) if comps else 0.0
-        else:
-            tot = sum(comps)
-            compound = max(-1, min(1, tot))
-    pos, neg, neu = analyzer._sift_sentiment_scores(sentiments)
+    lexicon = analyzer.lexicon
+    if not _NEGATE:
+        _init_negate()
+    prepared, names = _prepare(text)
+    words, lower, clauses = _words(prepared, lexicon)
+    capitals = sum(1 for w in words if w.isupper())
+    is_cap_diff = 0 < len(words) - capitals < len(words)
+    values, labels, from_care, clause_of = [], list(words), [False] * len(words), [0] * len(words)
+    sentence_of = [0] * len(words)
+    opened = set()
+    for clause_id, (start, end, sentence) in enumerate(clauses):
+        clause_values = vader_valences(words[start:end], lower[start:end], is_cap_diff, lexicon)
+        clause_labels, clause_care = labels[start:end], from_care[start:end]
+        _care_rules(
+            words[start:end], lower[start:end], clause_values, clause_labels, clause_care, names, sentence not in opened
+        )
+        opened.add(sentence)
+        values.extend(clause_values)
+        labels[start:end], from_care[start:end] = clause_labels, clause_care
+        clause_of[start:end] = [clause_id] * (end - start)
+        sentence_of[start:end] = [sentence] * (end - start)
+    if "hour" in prepared or "day" in prepared or "min" in prepared or "week" in prepared or "month" in prepared:
+        for sentence_id, sentence in enumerate(SENTENCE_END.split(prepared)):
+            sentence = sentence.lower()
+            match = DURATION.search(sentence)
+            if match and care.WAIT_WORDS.intersection(WORD.findall(sentence)):
+                last = max((c for c, (_s, _e, sid) in enumerate(clauses) if sid == sentence_id), default=0)
+                labels.append(match.group(0))
+                lower.append(match.group(0))
+                values.append(care.DURATION_VALENCE)
+                from_care.append(True)
+                clause_of.append(last)
+                sentence_of.append(sentence_id)
+    problem = any(v <= PROBLEM_VALENCE and c for v, c in zip(values, from_care, strict=True))
+    _apply_context(labels, lower, values, clause_of, problem, _is_request(lower, prepared))
+    if "but" in lower:  # VADER's "but", inside its sentence: before x0.5, after x1.5
+        first_but = {}
+        for i, word in enumerate(lower):
+            if word == "but":
+                first_but.setdefault(sentence_of[i], i)
+        for i, sentence in enumerate(sentence_of):
+            at = first_but.get(sentence)
+            if at is not None and values[i] and i != at:
+                values[i] *= 0.5 if i < at else 1.5
+    if not any(values):
+        return 0.0, 0.0, 1.0 if values else 0.0, 0.0, ()
+    total = sum(values)
+    emphasis = analyzer._punctuation_emphasis(prepared)
+    total += emphasis if total > 0 else -emphasis if total < 0 else 0.0
+    compound = total / math.sqrt(total * total + 15)
+    pos, neg, neu = analyzer._sift_sentiment_scores([v for v, label in zip(values, labels, strict=True) if label])
     whole = pos + abs(neg) + neu
     drivers = {}
-    for token in tokens:
-        if token.valence:
-            key = token.lower
-            label, weight = drivers.get(key, (token.text, 0.0))
-            drivers[key] = (label, weight + token.valence)
+    for label, word, value in zip(labels, lower, values, strict=True):
+        if value and label:
+            shown, weight = drivers.get(word, (label, 0.0))
+            drivers[word] = (shown, weight + value)
     ranked = sorted(drivers.values(), key=lambda d: -abs(d[1]))[:MAX_DRIVERS]
     return (
         round(max(-1.0, min(1.0, compound)), 4),

@@ -37,6 +37,7 @@ PACKAGES = {
 }
 OWN_ONLY = frozenset({"es", "it"})
 PATTERN_SCALE = 3.0  # pattern's polarity -1..1 on VADER's scale
+MIN_SUBJECTIVITY = 0.1
 PROBLEM_VALENCE = -1.8  # a care problem phrase ("nie angekommen")
 N_SCALAR = -0.74  # VADER's negation factor
 C_INCR = 0.733  # VADER's capitals increment
@@ -81,15 +82,23 @@ def available(language):
 
 
 def _read_pattern(path):
-    """pattern's XML lexicon: mean polarity of each form (several senses per form)."""
+    """pattern's XML lexicon: mean polarity of each form (several senses per form). The French
+    and Dutch lexicons rate each adjective's subjectivity too: descriptive adjectives ("nouveau",
+    "électrique", "direct") carry little of it and are left out below ``MIN_SUBJECTIVITY``.
+    (The German one has no subjectivity: it is 0.0 throughout and not used.)"""
     from xml.etree import ElementTree
 
     sums = {}
-    for word in ElementTree.parse(path).getroot().iter("word"):
+    entries = list(ElementTree.parse(path).getroot().iter("word"))
+    rated = any(float(word.get("subjectivity") or 0.0) for word in entries)
+    for word in entries:
         form = (word.get("form") or "").strip().lower()
         try:
             polarity = float(word.get("polarity") or 0.0)
+            subjectivity = float(word.get("subjectivity") or 0.0)
         except ValueError:
+            continue
+        if rated and subjectivity < MIN_SUBJECTIVITY:
             continue
         if form:
             total, count = sums.get(form, (0.0, 0))
