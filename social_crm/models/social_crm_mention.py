@@ -35,6 +35,12 @@ ANALYSIS_WRITES = [
     "analyzed_at",
     "write_date",
     "write_uid",
+    # the analyser's own verdict and what drove it (social_crm_mention_analysis.py); staff
+    # corrections are kept and stay the effective sentiment and intent
+    "analysis_sentiment_label",
+    "analysis_sentiment_score",
+    "analysis_intent",
+    "sentiment_drivers",
 ]
 
 
@@ -254,7 +260,7 @@ class SocialCrmMention(models.Model):
                 rows.append(
                     SQL(
                         "(%s::int, %s::varchar, %s::numeric, %s::varchar, %s::numeric, %s::varchar, "
-                        "%s::varchar, %s::bool, %s::varchar)",
+                        "%s::varchar, %s::bool, %s::varchar, %s::varchar)",
                         mention.id,
                         result.language.code,
                         result.language.confidence,
@@ -264,6 +270,7 @@ class SocialCrmMention(models.Model):
                         result.intent.explanation()[:250],
                         result.noise,
                         "analysed" if mention.state == "new" else mention.state,
+                        result.sentiment.explanation()[:250] or None,
                     )
                 )
         for chunk in split_every(1000, rows):
@@ -271,12 +278,18 @@ class SocialCrmMention(models.Model):
                 SQL(
                     """UPDATE social_crm_mention AS m
                       SET language = v.language, language_confidence = v.confidence,
-                          sentiment_label = v.label, sentiment_score = v.score, intent = v.intent,
+                          sentiment_label = COALESCE(m.staff_sentiment, v.label),
+                          sentiment_score = %s,
+                          intent = COALESCE(m.staff_intent, v.intent),
+                          analysis_sentiment_label = v.label, analysis_sentiment_score = v.score,
+                          analysis_intent = v.intent, sentiment_drivers = v.drivers,
                           intent_evidence = v.evidence, is_noise = v.noise, state = v.state,
                           routing_note = CASE WHEN m.state = 'new' THEN %s ELSE m.routing_note END,
                           analysis_version = %s, analyzed_at = %s, write_date = %s, write_uid = %s
-                     FROM (VALUES %s) AS v(id, language, confidence, label, score, intent, evidence, noise, state)
+                     FROM (VALUES %s) AS v(id, language, confidence, label, score, intent, evidence, noise, state,
+                                           drivers)
                     WHERE m.id = v.id""",
+                    self._corrected_score_sql(),
                     routing_note,
                     ANALYZER_VERSION,
                     now,
@@ -397,6 +410,7 @@ class SocialCrmMention(models.Model):
             intent=self.intent or "other",
             influence=self.author_id.influence_score,
             customer_value=self._customer_value(value_cache),
+            drivers=self._sentiment_reason(),
         )
 
     def _route_to_leads(self, rule):
