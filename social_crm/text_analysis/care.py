@@ -235,6 +235,7 @@ PHRASES = {
     # open dissatisfaction
     "thanks for nothing": -2.5,
     "thank you for nothing": -2.5,
+    "thx for nothing": -2.5,
     "a joke": -1.8,
     "fed up": -2.2,
     "sick of": -2.2,

@@ -320,9 +320,9 @@ def _is_request(lower, text):
 
 def _apply_context(labels, lower, values, clause_of, problem, request):
     """Courtesy, sarcastic thanks, resolved problems and lone praise in a problem report."""
-    _courtesy(labels, lower, values, clause_of, problem or request)
     if not care.RESOLUTION.isdisjoint(lower):
         _resolved(lower, values, clause_of)
+    _courtesy(labels, lower, values, clause_of, problem or request)
     if problem:
         _lone_praise(labels, lower, values, clause_of)
 
@@ -334,7 +334,7 @@ def _courtesy(labels, lower, values, clause_of, discount):
         word = lower[i]
         if word in care.THANKS:
             j = i + 1
-            while j < count and labels[j] is None:
+            while j < count and (labels[j] is None or lower[j] in ("you", "u", "so", "much")):
                 j += 1
             if j < count and lower[j] == "for" and clause_of[j] == clause_of[i]:
                 if any(values[k] < 0 for k in range(j + 1, min(count, i + 8)) if clause_of[k] == clause_of[i]):
