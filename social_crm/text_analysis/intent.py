@@ -312,6 +312,14 @@ CUES = {
             "any updates",
             "any news",
             "help please",
+            "how about",
+            "get back to me",
+            "please get back",
+            "call me back",
+            "dm me",
+            "please respond",
+            "please reply",
+            "let me know",
             "any help",
             "please help",
             "any suggestions",
@@ -406,6 +414,7 @@ def classify_intent(text, sentiment=None):
     scores = {intent: WEIGHTS[intent] * len(cues) for intent, cues in evidence.items()}
     if QUESTION_MARK.search(text):
         scores[QUESTION] += QUESTION_MARK_WEIGHT
+
         evidence[QUESTION].append("?")
     if sentiment is not None:
         if sentiment <= -0.5:

@@ -139,9 +139,12 @@ class Lexicon:
         self.language = language
         words, stems, phrases = {}, {}, {}
         own = {**lexicon_data.SHARED, **lexicon_data.WORDS.get(language, {})}
-        for source in (package_words, own):
-            for key, value in source.items():
+        for key, value in package_words.items():
+            # one- and two-letter entries of a translated lexicon are noise (LeIA: "o" -1.2)
+            if len(key) > 2:
                 self._add(key, value, words, stems, phrases)
+        for key, value in own.items():
+            self._add(key, value, words, stems, phrases)
         for cue in care.PROBLEM_CUES.get(language, ()):
             key = tuple(_words(cue))
             current = phrases.get(key) if len(key) > 1 else words.get(key[0]) if key else None
