@@ -56,6 +56,14 @@ WORDS = {
     "evidently": 0.0,
     "apparently": 0.0,
     "deficiency": -1.5,
+    # "care" is the name of a service ("customer care") or asked for ("do you even care?")
+    "care": 0.0,
+    "loyalty": 0.0,
+    # complaint markers: what keeps going wrong, and the question why
+    "still": -0.6,
+    "why": -0.6,
+    "nobody": -1.2,
+    "fees": -0.8,
     # delays and cancellations
     "delayed": -1.9,
     "delay": -1.6,
@@ -262,10 +270,48 @@ PHRASES = {
     "need to work on": -1.2,
     "still sitting": -1.5,
     "still stuck": -1.8,
+    # not caring, doing worse than should be
+    "don't care": -2.0,
+    "doesn't care": -2.0,
+    "do not care": -2.0,
+    "does not care": -2.0,
+    "didn't care": -2.0,
+    "couldn't care less": -2.2,
+    "do better": -1.5,
+    "deserve better": -1.8,
+    "expected better": -1.5,
+    "expect better": -1.5,
+    "been better": -1.2,
+    # people named, not praised ("my friend's flight", "a loyal customer for ten years")
+    "my friend": 0.0,
+    "my friends": 0.0,
+    "a friend": 0.0,
+    "our friend": 0.0,
+    "our friends": 0.0,
+    "her friend": 0.0,
+    "his friend": 0.0,
+    "loyal customer": 0.0,
+    "good luck": 0.0,
+    "didn't even": -1.2,
+    "did not even": -1.2,
+    "can't even": -1.0,
+    "not even": -1.0,
+    "won't even": -1.0,
+    "doesn't even": -1.0,
+    "no one": -1.2,
+    "should have": -0.8,
+    "shouldn't have to": -1.2,
     # wishes for what did not happen: not praise
     "would be nice": 0.0,
     "would be great": 0.0,
     "would be good": 0.0,
+    "would be lovely": 0.0,
+    "would have loved": 0.0,
+    "would have been nice": 0.0,
+    "too little too late": -2.0,
+    "first and last": -1.8,
+    "i better": -1.0,
+    "better get": -1.0,
     "got nowhere": -1.8,
     # an expectation that was not met, what staff said
     "was supposed to": -1.0,
@@ -310,7 +356,7 @@ PHRASES = {
 # a time span in a sentence about waiting is a problem report ("on hold for 2 hours")
 WAIT_WORDS = frozenset(
     "wait waiting waited hold sitting sat stuck delayed delay late still been queue line tarmac trying tried "
-    "took taking".split()
+    "took taking spent spend phone call".split()
 )
 DURATION = (
     r"(?<!\w)(?:\d+\+?|an?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|few|"
@@ -357,6 +403,13 @@ RESOLUTION = frozenset(
 # preposition or filler of tweets ("feels like an hour", "like 3 hours")
 LIKE_SUBJECTS = frozenset("i we you they he she really totally also definitely just do does did don't".split())
 
+# hashtags run words together ("#customerservicefail", "#nothappy"): one is read by the
+# strongest lexicon word it ends with (at least this many letters, this strong), inverted after
+# "not" / "no", or starts with before a service word ("#badcustomerservice")
+HASHTAG_MIN_LETTERS = 3
+HASHTAG_MIN_VALENCE = 1.5
+HASHTAG_SERVICE_WORDS = ("service", "customer", "support", "experience", "airline", "flight", "company", "delivery")
+
 # "never buying from you again": "never" and "again" in one clause
 NEVER_AGAIN_VALENCE = -2.2
 
@@ -397,6 +450,7 @@ EMOJI = {
     "🤮": -2.5,
     "🤢": -2.0,
     "💩": -1.8,
+    "❌": -1.5,
     "👍": 1.5,
     "👏": 1.8,
     "🙌": 1.8,

@@ -242,7 +242,7 @@ def _words(text, lexicon):
     """VADER's words of ``text`` (split on spaces, punctuation stripped unless that leaves two
     characters or fewer: an emoticon), their lower case, and the (start, end, sentence) of each
     clause: cut at sentence ends, after , ; : and before "but"."""
-    words, lower, clauses = [], [], []
+    words, lower, clauses, hashtags = [], [], [], {}
     start = 0
     for sentence_id, sentence in enumerate(SENTENCE_END.split(text)):
         for raw in sentence.split():
@@ -257,6 +257,8 @@ def _words(text, lexicon):
                     if candidate.lower() in lexicon:
                         word, low = candidate, candidate.lower()
                         break
+            if raw.startswith("#") and low not in lexicon and len(low) > care.HASHTAG_MIN_LETTERS:
+                hashtags[len(words)] = _hashtag_valence(low, lexicon)
             if low in care.CLAUSE_WORDS and len(words) > start:
                 clauses.append((start, len(words), sentence_id))
                 start = len(words)
@@ -268,7 +270,24 @@ def _words(text, lexicon):
         if len(words) > start:
             clauses.append((start, len(words), sentence_id))
             start = len(words)
-    return words, lower, clauses
+    return words, lower, clauses, hashtags
+
+
+def _hashtag_valence(tag, lexicon):
+    """The valence of a hashtag of run-together words: its strongest lexicon word at the end
+    ("#customerservicefail": "fail"), inverted after a negation ("#nothappy"), or at the start
+    of a service ("#badcustomerservice")."""
+    best = 0.0
+    for size in range(care.HASHTAG_MIN_LETTERS, len(tag) - care.HASHTAG_MIN_LETTERS + 1):
+        head, tail = tag[:size], tag[size:]
+        candidates = [(tail, head in ("not", "no"))]
+        if any(word in tail for word in care.HASHTAG_SERVICE_WORDS):  # "#badcustomerservice"
+            candidates.append((head, False))
+        for part, negated in candidates:
+            value = lexicon.get(part, 0.0)
+            if abs(value) >= care.HASHTAG_MIN_VALENCE and abs(value) > abs(best):
+                best = value * (_vader_constants().N_SCALAR if negated else 1.0)
+    return best
 
 
 def _care_rules(words, lower, valences, labels, from_care, names, opens_sentence):
@@ -279,6 +298,8 @@ def _care_rules(words, lower, valences, labels, from_care, names, opens_sentence
     for i, word in enumerate(lower):
         if word in care.WORDS or word in care.EMOJI:
             from_care[i] = True
+            if valences[i] > 0 and care.WORDS.get(word, 0) < 0:
+                valences[i] = 0.0  # a problem negated ("can't believe it got cancelled") is no praise
         if word == "like" and (i == 0 or lower[i - 1] not in care.LIKE_SUBJECTS):
             valences[i] = 0.0
         elif names and (word in names or (i + 1 < count and word + lower[i + 1] in names)):
@@ -302,7 +323,8 @@ def _care_rules(words, lower, valences, labels, from_care, names, opens_sentence
                     valences[j] = 0.0
                     labels[j] = None
                 if any(_negated(word, _NEGATE) for word in lower[max(0, i - 3) : i]):
-                    value *= n_scalar
+                    # a negated problem is at best no problem ("didn't tell me it was on hold")
+                    value = 0.0 if value < 0 else value * n_scalar
                 valences[i] = value
                 labels[i] = " ".join(words[i:end])
                 from_care[i] = True
@@ -381,7 +403,7 @@ def score_english(text):
     if not _NEGATE:
         _init_negate()
     prepared, names = _prepare(text)
-    words, lower, clauses = _words(prepared, lexicon)
+    words, lower, clauses, hashtags = _words(prepared, lexicon)
     capitals = sum(1 for w in words if w.isupper())
     is_cap_diff = 0 < len(words) - capitals < len(words)
     values, labels, from_care, clause_of = [], list(words), [False] * len(words), [0] * len(words)
@@ -389,6 +411,10 @@ def score_english(text):
     opened = set()
     for clause_id, (start, end, sentence) in enumerate(clauses):
         clause_values = vader_valences(words[start:end], lower[start:end], is_cap_diff, lexicon)
+        for position in range(start, end):
+            if hashtags.get(position):
+                clause_values[position - start] = hashtags[position]
+                from_care[position] = True
         clause_labels, clause_care = labels[start:end], from_care[start:end]
         _care_rules(
             words[start:end], lower[start:end], clause_values, clause_labels, clause_care, names, sentence not in opened
