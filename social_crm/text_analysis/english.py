@@ -79,10 +79,18 @@ def get_analyzer():
     return _analyzer
 
 
-def _vader_constants():
-    from vaderSentiment import vaderSentiment as vader
+_vader_module = None
+# the words _care_rules looks at (besides the post's names)
+_RULE_WORDS = frozenset(care.WORDS) | frozenset(care.EMOJI) | care.ANSWER_WORDS | {"like"}
 
-    return vader
+
+def _vader_constants():
+    global _vader_module
+    if _vader_module is None:
+        from vaderSentiment import vaderSentiment as vader
+
+        _vader_module = vader
+    return _vader_module
 
 
 def _negated(word, negate):
@@ -243,6 +251,7 @@ def _words(text, lexicon):
     characters or fewer: an emoticon), their lower case, and the (start, end, sentence) of each
     clause: cut at sentence ends, after , ; : and before "but"."""
     words, lower, clauses, hashtags = [], [], [], {}
+    stretched = ELONGATED.search(text) is not None
     start = 0
     for sentence_id, sentence in enumerate(SENTENCE_END.split(text)):
         for raw in sentence.split():
@@ -251,7 +260,7 @@ def _words(text, lexicon):
             if len(stripped) > 2:
                 word = stripped
             low = word.lower()
-            if low not in lexicon and len(low) > 3 and ELONGATED.search(low):
+            if stretched and low not in lexicon and len(low) > 3 and ELONGATED.search(low):
                 for repeat in (r"\1\1", r"\1"):  # "sooo" -> "so", "goood" -> "good"
                     candidate = ELONGATED.sub(repeat, word)
                     if candidate.lower() in lexicon:
@@ -296,6 +305,8 @@ def _care_rules(words, lower, valences, labels, from_care, names, opens_sentence
     n_scalar = _vader_constants().N_SCALAR
     count = len(lower)
     for i, word in enumerate(lower):
+        if word not in _RULE_WORDS and not names:
+            continue
         if word in care.WORDS or word in care.EMOJI:
             from_care[i] = True
             if valences[i] > 0 and care.WORDS.get(word, 0) < 0:

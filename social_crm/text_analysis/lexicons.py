@@ -158,7 +158,10 @@ class Lexicon:
         for word in self.negations | set(self.boosters):
             words.pop(word, None)
         self.words, self.stems, self.phrases = words, stems, phrases
-        self.longest_phrase = max((len(k) for k in phrases), default=1)
+        # phrases by their first word, longest first
+        self.phrase_starts = {}
+        for key in sorted(phrases, key=len, reverse=True):
+            self.phrase_starts.setdefault(key[0], []).append(key)
         self.symbols = _symbols()
         self._cache = {}
 
@@ -225,14 +228,14 @@ def _split_hashtag(match):
 def _clauses(sentence, lexicon):
     """``[(original, lower)]`` tokens of ``sentence``, grouped into clauses."""
     clauses, current = [], []
-    for match in TOKEN.finditer(sentence):
-        symbol = match.group(1) or match.group(2)
-        if match.group(4):
+    for emoticon, emoji, word, punctuation in TOKEN.findall(sentence):
+        if punctuation:
             if current:
                 clauses.append(current)
                 current = []
             continue
-        original = symbol or match.group(3)
+        symbol = emoticon or emoji
+        original = symbol or word
         lower = original.lower()
         if lower in lexicon.but and current:
             clauses.append(current)
@@ -251,12 +254,13 @@ def _score_clause(lexicon, clause, cap_diff):
     lower = [t[1] for t in clause]
     scored = []
     covered = set()
+    starts = lexicon.phrase_starts
     i = 0
     while i < len(lower):
-        for size in range(min(lexicon.longest_phrase, len(lower) - i), 1, -1):
-            value = lexicon.phrases.get(tuple(lower[i : i + size]))
-            if value is not None:
-                scored.append((i, " ".join(t[0] for t in clause[i : i + size]), value))
+        for key in starts.get(lower[i], ()):
+            size = len(key)
+            if tuple(lower[i : i + size]) == key:
+                scored.append((i, " ".join(t[0] for t in clause[i : i + size]), lexicon.phrases[key]))
                 covered.update(range(i, i + size))
                 i += size - 1
                 break
