@@ -118,6 +118,11 @@ WORDS = {
     "nightmare": -2.4,
     "worse": -2.1,
     "nowhere": -1.2,
+    "absurd": -2.0,
+    "silence": -1.0,
+    "slow": -1.0,
+    "slower": -1.0,
+    "replacement": -0.8,
     "buffering": -1.2,
     "buffers": -1.2,
     "ripped": -1.5,
@@ -239,6 +244,33 @@ PHRASES = {
     "won't load": -1.8,
     "keeps crashing": -2.3,
     "is down": -2.2,
+    "been down": -2.0,
+    "was down": -2.0,
+    "down again": -2.0,
+    "can't find": -1.2,
+    "cannot find": -1.2,
+    "couldn't find": -1.2,
+    "nothing happened": -1.5,
+    "haven't come": -1.8,
+    "hasn't come": -1.8,
+    "didn't come": -1.8,
+    "never made": -1.5,
+    "can't get hold": -1.8,
+    "couldn't get hold": -1.8,
+    "can't afford": -1.5,
+    "too long": -1.2,
+    "took forever": -1.8,
+    "takes forever": -1.8,
+    "held up": -1.5,
+    "chose not to": -1.2,
+    "cost me": -0.8,
+    "charged extra": -1.5,
+    "has gone up": -1.2,
+    "price went up": -1.2,
+    "prices went up": -1.2,
+    "do my best": 0.0,
+    "would love to see": 0.0,
+    "nothing happens": -1.5,
     "are down": -2.0,
     "went down": -2.0,
     "can't log in": -2.0,
@@ -408,7 +440,20 @@ LIKE_SUBJECTS = frozenset("i we you they he she really totally also definitely j
 # "not" / "no", or starts with before a service word ("#badcustomerservice")
 HASHTAG_MIN_LETTERS = 3
 HASHTAG_MIN_VALENCE = 1.5
-HASHTAG_SERVICE_WORDS = ("service", "customer", "support", "experience", "airline", "flight", "company", "delivery")
+HASHTAG_SERVICE_WORDS = (
+    "service",
+    "customer",
+    "support",
+    "experience",
+    "airline",
+    "flight",
+    "company",
+    "delivery",
+    "sales",
+)
+# colloquial intensifiers VADER reads as praise ("super rude", "pretty bad"): before another
+# sentiment word they only strengthen it
+INTENSIFIERS = frozenset("super pretty real fairly".split())
 
 # "never buying from you again": "never" and "again" in one clause
 NEVER_AGAIN_VALENCE = -2.2

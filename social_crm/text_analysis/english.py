@@ -320,11 +320,9 @@ def _care_rules(words, lower, valences, labels, from_care, names, opens_sentence
                 valences[i + 1] = 0.0
         elif i == 0 and opens_sentence and count > 2 and word in care.ANSWER_WORDS:
             valences[i] = 0.0
-    if "never" in lower and "again" in lower[lower.index("never") + 1 :]:
-        at = lower.index("never")
-        valences[at] = care.NEVER_AGAIN_VALENCE
-        labels[at] = "never ... again"
-        from_care[at] = True
+    if "again" in lower:
+        _never_again(lower, valences, labels, from_care)
+    _intensifiers(lower, valences)
     i = 0
     while i < count:
         for phrase, value in _PHRASES.get(lower[i], ()):
@@ -342,6 +340,28 @@ def _care_rules(words, lower, valences, labels, from_care, names, opens_sentence
                 i = end - 1
                 break
         i += 1
+
+
+def _never_again(lower, valences, labels, from_care):
+    """ "never buying from you again", "I don't think I'm ever using you again"."""
+    at = next((i for i, word in enumerate(lower) if word == "never"), None)
+    if at is None and "ever" in lower:
+        ever = lower.index("ever")
+        if any(_negated(word, _NEGATE) for word in lower[:ever]):
+            at = ever
+    if at is not None and "again" in lower[at + 1 :]:
+        valences[at] = care.NEVER_AGAIN_VALENCE
+        labels[at] = "never ... again"
+        from_care[at] = True
+
+
+def _intensifiers(lower, valences):
+    """ "super rude", "pretty bad": the intensifier strengthens the next word, as VADER's boosters."""
+    for i in range(len(lower) - 1):
+        if lower[i] in care.INTENSIFIERS and valences[i] > 0 and valences[i + 1]:
+            scalar = _vader_constants().B_INCR
+            valences[i + 1] += scalar if valences[i + 1] > 0 else -scalar
+            valences[i] = 0.0
 
 
 def _is_request(lower, text):
