@@ -349,6 +349,7 @@ def test_complaint_emoji_count():
         ("de", "Der Zug hat schon wieder Verspätung, das nervt!", "negative"),
         ("de", "Super Service, vielen Dank!", "positive"),
         ("de", "Das gefällt mir nicht", "negative"),  # negation after the word
+        ("de", "Die App funktioniert nicht mehr seit dem Update", "negative"),  # its own "nicht" is no negation
         ("de", "Der Zug fährt um neun Uhr ab", "neutral"),
         ("fr", "Arnaque totale, ne commandez pas ici !!!", "negative"),
         ("fr", "Je n'aime pas ce produit", "negative"),

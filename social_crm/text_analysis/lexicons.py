@@ -260,7 +260,7 @@ def _score_clause(lexicon, clause, cap_diff):
         for key in starts.get(lower[i], ()):
             size = len(key)
             if tuple(lower[i : i + size]) == key:
-                scored.append((i, " ".join(t[0] for t in clause[i : i + size]), lexicon.phrases[key]))
+                scored.append((i, i + size, " ".join(t[0] for t in clause[i : i + size]), lexicon.phrases[key]))
                 covered.update(range(i, i + size))
                 i += size - 1
                 break
@@ -275,9 +275,9 @@ def _score_clause(lexicon, clause, cap_diff):
         else:
             value = lexicon.valence(word)
         if value:
-            scored.append((i, original, value))
+            scored.append((i, i + 1, original, value))
     result = []
-    for i, label, value in sorted(scored):
+    for i, end, label, value in sorted(scored):
         if cap_diff and label.isupper() and len(label) > 1:
             value += C_INCR if value > 0 else -C_INCR
         for distance in (1, 2, 3):
@@ -285,9 +285,12 @@ def _score_clause(lexicon, clause, cap_diff):
                 scalar = lexicon.boosters[lower[i - distance]] * (1.0, 0.95, 0.9)[distance - 1]
                 value += scalar if value > 0 else -scalar
         before = lower[max(0, i - 3) : i]
-        after = lower[i + 1 : i + 3] if lexicon.negation_after else ()
+        after = lower[end : end + 2] if lexicon.negation_after else ()
         if lexicon.negations.intersection(before) or lexicon.negations.intersection(after):
-            value *= N_SCALAR
+            # a negated problem phrase is at best no problem ("nicht nie angekommen" is not praise)
+            value = 0.0 if end - i > 1 and value < 0 else value * N_SCALAR
+        if not value:
+            continue
         result.append((label, value))
     return result
 
