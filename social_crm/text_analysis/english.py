@@ -34,6 +34,7 @@ from . import care
 
 MAX_CHARS = 2000  # a post's sentiment is settled long before; the cost grows with length
 MAX_CLAUSE_WORDS = 40  # longer runs without punctuation (emoji walls) are cut into pieces
+MAX_WORDS = 250  # words read (an emoji is a word): a 2,000-character wall of emoji costs no more
 MAX_DRIVERS = 8
 PROBLEM_VALENCE = -1.4  # a care word at least this negative makes the text a problem report
 
@@ -254,7 +255,9 @@ def _words(text, lexicon):
     stretched = ELONGATED.search(text) is not None
     start = 0
     for sentence_id, sentence in enumerate(SENTENCE_END.split(text)):
-        for raw in sentence.split():
+        if len(words) >= MAX_WORDS:
+            break
+        for raw in sentence.split()[: MAX_WORDS - len(words)]:
             word = raw.strip(QUOTES) or raw
             stripped = word.strip(string.punctuation)
             if len(stripped) > 2:

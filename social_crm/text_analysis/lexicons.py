@@ -43,6 +43,7 @@ N_SCALAR = -0.74  # VADER's negation factor
 C_INCR = 0.733  # VADER's capitals increment
 MAX_CHARS = 2000
 MAX_CLAUSE_WORDS = 40
+MAX_WORDS = 250  # words read (an emoji is a word)
 MAX_DRIVERS = 8
 MIN_STEM = 4
 WORD_CACHE = 20_000
@@ -225,10 +226,14 @@ def _split_hashtag(match):
     return " ".join(CAMEL_PART.findall(match.group(1)))
 
 
-def _clauses(sentence, lexicon):
-    """``[(original, lower)]`` tokens of ``sentence``, grouped into clauses."""
+def _clauses(sentence, lexicon, limit=MAX_WORDS):
+    """``[(original, lower, is_symbol)]`` tokens of ``sentence`` (``limit`` at most), grouped
+    into clauses."""
     clauses, current = [], []
+    count = 0
     for emoticon, emoji, word, punctuation in TOKEN.findall(sentence):
+        if count >= limit:
+            break
         if punctuation:
             if current:
                 clauses.append(current)
@@ -241,6 +246,7 @@ def _clauses(sentence, lexicon):
             clauses.append(current)
             current = []
         current.append((original, lower, bool(symbol)))
+        count += 1
         if len(current) >= MAX_CLAUSE_WORDS:
             clauses.append(current)
             current = []
@@ -313,7 +319,13 @@ def score_lexicon(text, language):
     text = HANDLE.sub(" ", URL.sub(" ", html.unescape((text or "")[:MAX_CHARS])))
     text = CAMEL_HASHTAG.sub(_split_hashtag, text.replace("\ufe0f", "").replace("’", "'"))
     sentences = [s for s in SENTENCE_END.split(text) if s and s.strip()]
-    per_sentence = [_clauses(s, lexicon) for s in sentences]
+    per_sentence, read = [], 0
+    for sentence in sentences:
+        clauses = _clauses(sentence, lexicon, MAX_WORDS - read)
+        read += sum(len(c) for c in clauses)
+        per_sentence.append(clauses)
+        if read >= MAX_WORDS:
+            break
     all_words = [t[0] for clauses in per_sentence for clause in clauses for t in clause if not t[2]]
     capitals = sum(1 for w in all_words if w.isupper() and len(w) > 1)
     cap_diff = 0 < capitals < len(all_words)
