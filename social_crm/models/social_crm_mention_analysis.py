@@ -93,11 +93,12 @@ class SocialCrmMention(models.Model):
         if not mention.analysis_intent:  # analysed before analyses were kept apart from corrections
             mention._keep_analysis()
         analysed = mention.analysis_sentiment_label
+        reviewed = bool(sentiment or intent)  # both emptied: the review is withdrawn
         vals = {
             "staff_sentiment": sentiment or False,
             "staff_intent": intent or False,
-            "reviewed_by_id": self.env.uid,
-            "reviewed_at": fields.Datetime.now(),
+            "reviewed_by_id": self.env.uid if reviewed else False,
+            "reviewed_at": fields.Datetime.now() if reviewed else False,
             "sentiment_label": sentiment or analysed,
             "intent": intent or mention.analysis_intent,
         }

@@ -110,8 +110,12 @@ class TestAnalysisReview(UnderstandingCase):
         self.assertEqual((mention.sentiment_label, mention.sentiment_score), ("positive", 0.5))
         self.review(mention, sentiment=False)
         self.assertEqual(mention.sentiment_label, "not_scored")
+        self.assertTrue(mention.reviewed_at)  # the intent is still reviewed
         self.env.cr.execute("SELECT sentiment_score FROM social_crm_mention WHERE id = %s", [mention.id])
         self.assertIsNone(self.env.cr.fetchone()[0])  # NULL again, not 0.0
+        self.review(mention, sentiment=False, intent=False)
+        self.assertFalse(mention.reviewed_at)  # nothing left: the review is withdrawn
+        self.assertEqual(mention.intent, mention.analysis_intent)
 
     def test_agreement_report_by_language_and_intent(self):
         self.env.company.social_crm_languages = "de,fr,es"
