@@ -3,7 +3,8 @@
 Usage: python bench/bench_analysis.py [--baseline REV] [--rounds 5] [--json out.json]
 
 The machine is shared and its speed moves by tens of percent within minutes, so the baseline's
-``social_crm/text_analysis`` (``git show REV:...``, default ``main``) is imported from a
+``social_crm/text_analysis`` (``git show REV:...``, default: where this branch left ``main``) is
+imported from a
 temporary folder and both are timed in the same process, round after round, interleaved; the
 best round of each is kept (noise only slows down). Per round, the analysis caches are emptied
 and every text is analysed once:
@@ -109,7 +110,7 @@ def baseline_worst_case(folder, timeout):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--baseline", default="main", help="git revision to compare with")
+    parser.add_argument("--baseline", help="git revision to compare with (default: merge-base with main)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds for the baseline's worst case")
     parser.add_argument("--json")
@@ -117,6 +118,13 @@ def main():
 
     from social_crm import text_analysis as current
 
+    if not args.baseline:
+        args.baseline = (
+            subprocess.run(
+                ["git", "-C", ROOT, "merge-base", "HEAD", "main"], capture_output=True, text=True, check=False
+            ).stdout.strip()
+            or "main"
+        )
     baseline, folder = load_baseline(args.baseline)
     tweets = read_tweets()
     result = {"texts": len(tweets), "baseline": args.baseline, "rounds": args.rounds}
