@@ -108,12 +108,13 @@ class SocialCrmMention(models.Model):
             ("not_scored", "Not scored"),
         ],
         string="Sentiment",
-        help="Sentiment is scored for English only; other languages are 'Not scored'.",
+        help="Scored in English, German, French, Spanish, Italian, Portuguese and Dutch; other languages "
+        "are 'Not scored'. A staff review replaces the analysed sentiment.",
     )
     sentiment_score = fields.Float(
         digits=(3, 3),
         aggregator="avg",
-        help="VADER compound score from -1 to 1. Stored only for scored mentions "
+        help="Compound score from -1 to 1 (VADER's scale). Stored only for scored mentions "
         "(NULL otherwise, so averages ignore unscored mentions).",
     )
     state = fields.Selection(

@@ -405,7 +405,7 @@ class IntentResult:
 
 
 def classify_intent(text, sentiment=None):
-    """Classify ``text``; ``sentiment`` (VADER compound, English only) adds
+    """Classify ``text``; ``sentiment`` (the compound score, when scored) adds
     weight to complaint or praise when strong."""
     text = text or ""
     tokens = _tokens(text)
