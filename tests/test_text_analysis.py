@@ -75,14 +75,25 @@ def test_low_confidence_is_undetermined():
     assert result.code == "und"
 
 
-def test_sentiment_only_for_english_never_a_fake_zero():
-    assert score_sentiment("Die neue App ist da", "de").label == "not_scored"
-    assert score_sentiment("Die neue App ist da", "de").compound is None
-    assert score_sentiment("whatever", "und").compound is None
+def test_languages_without_a_lexicon_are_not_scored_never_a_fake_zero():
+    for language in ("pl", "sv", "ru", "und", "zh"):
+        result = score_sentiment("Nowa aplikacja jest już dostępna", language)
+        assert result.label == "not_scored" and result.compound is None and result.drivers == ()
     english = score_sentiment("I love this, great support!", "en")
     assert english.label == "positive" and english.compound > 0.5
     assert score_sentiment("Worst support ever, totally broken", "en").label == "negative"
     assert score_sentiment("The store opens at nine", "en").label == "neutral"
+
+
+def test_a_missing_lexicon_package_means_not_scored(monkeypatch):
+    from social_crm.text_analysis import lexicons
+
+    monkeypatch.setattr(lexicons, "_lexicons", {})
+    monkeypatch.setattr(lexicons, "_package_file", lambda language: None)
+    assert not lexicons.available("de")
+    assert score_sentiment("Super Service, danke!", "de").label == "not_scored"
+    assert lexicons.available("es")  # the project's own words: no package needed
+    assert "de" not in sentiment_module.scored_languages()
 
 
 def test_red_heart_variation_selector_is_stripped():
@@ -94,10 +105,11 @@ def test_one_vader_analyzer_per_process():
     assert sentiment_module.get_analyzer() is sentiment_module.get_analyzer()
 
 
-def test_german_false_friend_is_not_scored():
+def test_german_false_friend_is_not_negative():
+    # VADER alone reads German "die" as -2.9; the German lexicon does not
     analysis = analyze("Die neue App ist da", COMPANY)
     assert analysis.language.code == "de"
-    assert analysis.sentiment.label == "not_scored"
+    assert analysis.sentiment.label == "neutral" and analysis.sentiment.compound == 0.0
 
 
 @pytest.mark.parametrize(
@@ -210,3 +222,266 @@ def test_quality_gates_on_labelled_data():
     )
     strong = sum(abs(float(gold)) > 1 for _id, gold, _text in rows)
     assert agree / strong >= 0.85
+
+
+def drivers(result):
+    return dict(result.drivers)
+
+
+def test_demo_complaint_reads_negative_with_its_drivers():
+    text = (
+        "URGENT: Acme sync is down for our whole company since this morning and support is not answering. "
+        "Terrible service, I want a refund."
+    )
+    # VADER alone: positive ("support" is praise, "not" reaches "Terrible" in the next sentence)
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    assert SentimentIntensityAnalyzer().polarity_scores(text)["compound"] > 0.5
+    result = score_sentiment(text, "en")
+    assert result.label == "negative" and result.compound < -0.8
+    assert drivers(result)["is down"] == -2.2
+    assert drivers(result)["not answering"] == -2.0
+    assert drivers(result)["Terrible"] == -2.1
+    assert "support" not in {words.lower() for words in drivers(result)}
+    assert result.explanation().startswith("'is down' -2.2, 'Terrible' -2.1")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please help, I have been on hold for an hour",
+        "Still waiting for my refund, thanks",
+        "My order never arrived. Thanks for your help",
+        "Can you help me? The app is not working since yesterday 🙏",
+    ],
+)
+def test_politeness_in_a_problem_report_does_not_make_it_positive(text):
+    result = score_sentiment(text, "en")
+    assert result.label == "negative", result
+    assert not {"please", "thanks", "help", "🙏"} & {w.lower() for w, v in result.drivers if v > 0}
+
+
+def test_thanks_and_help_count_when_nothing_is_wrong():
+    result = score_sentiment("Thanks a lot for the quick answer!", "en")
+    assert result.label == "positive" and drivers(result)["Thanks"] > 0
+    # a plain request is neutral: courtesy is not praise
+    assert score_sentiment("Can you send me the invoice please? Thanks", "en").label == "neutral"
+    assert score_sentiment("Our support team can help", "en").label == "neutral"
+
+
+def test_negation_stops_at_the_sentence_and_the_clause():
+    assert score_sentiment("They are not answering. Terrible service", "en").label == "negative"
+    assert score_sentiment("Not bad, but terrible support", "en").compound < 0
+    # within a clause VADER's negation still works
+    assert score_sentiment("The new version is not good", "en").label == "negative"
+    assert score_sentiment("This is not bad at all", "en").label == "positive"
+
+
+def test_but_weighs_its_own_sentence_only():
+    before = score_sentiment("The staff was nice but the flight was late", "en")
+    assert before.label == "negative"
+    # the "but" of the second sentence does not halve the praise of the first
+    two = score_sentiment("I love this airline. The seat was fine but the food was cold", "en")
+    assert drivers(two)["love"] == sentiment_module.get_analyzer().lexicon["love"]
+
+
+@pytest.mark.parametrize(
+    "text, cue",
+    [
+        ("My luggage is lost and my flight got cancelled", "cancelled"),
+        ("Flight delayed again, stranded at the gate", "stranded"),
+        ("Still no refund after three weeks", "Still no"),
+        ("The app is down and I can't log in", "can't log in"),
+        ("We were on hold for 2 hours", "on hold"),
+        ("The package never arrived", "never arrived"),
+        ("Never buying from you again", "never ... again"),
+    ],
+)
+def test_care_phrases(text, cue):
+    result = score_sentiment(text, "en")
+    assert result.label == "negative", result
+    assert drivers(result)[cue] < 0
+
+
+def test_waiting_times_are_problems():
+    result = score_sentiment("I have been sitting in this plane for 3 hours", "en")
+    assert result.label == "negative" and drivers(result)["3 hours"] < 0
+    assert score_sentiment("The tour takes 3 hours", "en").label == "neutral"
+
+
+def test_sarcasm_in_a_problem_report():
+    assert score_sentiment("Thanks for losing my bag", "en").label == "negative"
+    assert score_sentiment("Great. My flight is delayed three hours.", "en").label == "negative"
+    assert drivers(score_sentiment("thank you for the canceled flight", "en"))["thank"] < 0
+
+
+def test_a_solved_problem_is_no_complaint():
+    result = score_sentiment("Thanks for fixing the issue so fast!", "en")
+    assert result.label == "positive" and "issue" not in drivers(result)
+    assert score_sentiment("The bug is still not fixed", "en").label == "negative"
+
+
+def test_handles_and_names_are_not_words():
+    # VADER's lexicon has "united" +1.8: a brand, not praise
+    assert score_sentiment("@united my bag", "en").compound == 0.0
+    assert score_sentiment("@united why does United lose bags", "en").compound <= 0.0
+
+
+def test_like_is_praise_only_as_a_verb():
+    assert score_sentiment("It feels like an hour already", "en").compound == 0.0
+    assert score_sentiment("I like the new app", "en").label == "positive"
+
+
+def test_stretched_words_and_dropped_apostrophes():
+    assert score_sentiment("soooo goooood", "en").label == "positive"
+    assert score_sentiment("the app cant log in", "en").label == "negative"
+
+
+def test_complaint_emoji_count():
+    assert score_sentiment("Delivery arrived 😡", "en").label == "negative"
+    assert score_sentiment("Delivery arrived 👎", "en").label == "negative"
+    assert score_sentiment("Delivery arrived 👍🏽", "en").label == "positive"
+
+
+@pytest.mark.parametrize(
+    "language, text, label",
+    [
+        ("de", "Der Zug hat schon wieder Verspätung, das nervt!", "negative"),
+        ("de", "Super Service, vielen Dank!", "positive"),
+        ("de", "Das gefällt mir nicht", "negative"),  # negation after the word
+        ("de", "Die App funktioniert nicht mehr seit dem Update", "negative"),  # its own "nicht" is no negation
+        ("de", "Der Zug fährt um neun Uhr ab", "neutral"),
+        ("fr", "Arnaque totale, ne commandez pas ici !!!", "negative"),
+        ("fr", "Je n'aime pas ce produit", "negative"),
+        ("fr", "Merci beaucoup, livraison rapide et parfaite", "positive"),
+        ("es", "Pésimo servicio, mi pedido nunca llegó", "negative"),
+        ("es", "Me encanta, muchas gracias 😍", "positive"),
+        ("es", "No me gusta nada", "negative"),
+        ("it", "Non funziona, che schifo", "negative"),
+        ("it", "Ottimo servizio, grazie!", "positive"),
+        ("pt", "Péssimo atendimento, ninguém resolve nada", "negative"),
+        ("pt", "Adorei o produto, muito obrigado!", "positive"),
+        ("nl", "Werkt niet, heel slecht", "negative"),
+        ("nl", "Geweldig, bedankt!", "positive"),
+    ],
+)
+def test_lexicon_languages(language, text, label):
+    result = score_sentiment(text, language)
+    assert result.label == label, result
+    assert result.scored and (result.drivers or label == "neutral")
+
+
+def test_lexicon_intensifiers_and_but():
+    plain = score_sentiment("Das ist gut", "de").compound
+    assert score_sentiment("Das ist sehr gut", "de").compound > plain
+    result = score_sentiment("El hotel es bonito pero el servicio es pésimo", "es")
+    assert result.label == "negative"
+
+
+def test_uncertain_language_still_gets_a_sentiment_when_likely():
+    analysis = analyze("thx for nothing", ["en"])
+    assert analysis.language.code == "und" or analysis.language.code == "en"
+    assert analysis.sentiment.label == "negative"
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("my order never arrived", "en"),
+        ("still no refund", "en"),
+        ("the app crashes when I log in", "en"),
+        ("Meine Bestellung ist nie angekommen", "de"),
+        ("Ma commande n'est jamais arrivée, toujours rien", "fr"),
+        ("Mi pedido nunca llegó", "es"),
+        ("Il mio ordine non è arrivato", "it"),
+        ("Meu pedido nunca chegou", "pt"),
+        ("Mijn bestelling is nooit aangekomen", "nl"),
+    ],
+)
+def test_problem_reports_are_complaints_in_every_intent_language(text, language):
+    assert classify_intent(text).intent == "complaint", (language, classify_intent(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Blog?", "On what grounds?", "Simple, smart, real life", "Had lunch with @acme folks today"],
+)
+def test_chatter_is_not_a_ticket_intent(text):
+    assert classify_intent(text).intent == "other"
+
+
+def test_questions_still_need_a_question_cue():
+    assert classify_intent("Can you send me the invoice?").intent == "question"
+    assert classify_intent("Any update on my case?").intent == "question"
+
+
+def test_fast_vader_rules_are_vaders_own():
+    """``vader_valences`` is VADER's word loop: the same valences to the last bit."""
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentiText
+
+    from social_crm.text_analysis.english import vader_valences
+
+    analyzer = sentiment_module.get_analyzer()
+    texts = [
+        "This is not good at all",
+        "I do NOT like this, it is VERY bad",
+        "no or nor good",
+        "kind of good but sort of bad",
+        "without doubt the best",
+        "never so happy, never this sad",
+        "at least it works, very least good, least good",
+        "the shit is the bomb, yeah right",
+        "no problem no worries",
+        "Extremely HAPPY and totally hated it",
+        ":) :( <3 :D lol",
+    ]
+    if os.path.isdir(EVAL):
+        path = os.path.join(EVAL, "sentiment", "vader_tweets_groundtruth.id_mod4_eq1.tsv")
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            texts += [line.rstrip("\r\n").split("\t", 2)[-1] for line in handle][:400]
+    for text in texts:
+        sentitext = SentiText(text)
+        words = sentitext.words_and_emoticons
+        expected = []
+        for i, item in enumerate(words):
+            if item.lower() in BOOSTER_DICT or (
+                i < len(words) - 1 and item.lower() == "kind" and words[i + 1].lower() == "of"
+            ):
+                expected.append(0)
+                continue
+            expected = analyzer.sentiment_valence(0, sentitext, item, i, expected)
+        got = vader_valences(words, [w.lower() for w in words], sentitext.is_cap_diff, analyzer.lexicon)
+        assert got == expected, text
+
+
+def test_command_line_prints_one_json_line_per_text():
+    import json
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    lines = "URGENT: Acme sync is down. Terrible service, I want a refund.\nDie App ist super, danke!\n\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "social_crm.text_analysis", "--languages", "en,de"],
+        input=lines,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 3
+    assert rows[0]["language"] == "en" and rows[0]["sentiment"] == "negative"
+    assert rows[0]["compound"] < 0 and ["is down", -2.2] in rows[0]["drivers"]
+    assert rows[0]["intent"] == "complaint" and "refund" in rows[0]["evidence"]
+    assert rows[1]["language"] == "de" and rows[1]["sentiment"] == "positive"
+    assert rows[2]["sentiment"] == "not_scored" and rows[2]["compound"] is None
+    assert set(rows[0]) >= {"language", "sentiment", "compound", "drivers", "intent", "evidence"}
+
+
+def test_entry_point_keeps_its_result_fields():
+    result = analyze("I love it", ["en"])
+    assert (result.sentiment.label, result.sentiment.scored, result.intent.intent) == ("positive", True, "praise")
+    assert isinstance(result.sentiment.compound, float)
+    assert analyze("I love it", ["en"], platform_language=None) is result  # cached, immutable

@@ -21,3 +21,5 @@ from . import social_crm_mention_list
 from . import crm_team
 from . import social_crm_demo
 from . import social_crm_dashboard
+from . import social_crm_mention_analysis
+from . import social_crm_analysis_agreement

@@ -49,6 +49,12 @@ ANALYSIS_WRITES = [
     "analyzed_at",
     "write_date",
     "write_uid",
+    # the analyser's own verdict and what drove it (social_crm_mention_analysis.py); staff
+    # corrections are kept and stay the effective sentiment and intent
+    "analysis_sentiment_label",
+    "analysis_sentiment_score",
+    "analysis_intent",
+    "sentiment_drivers",
 ]
 
 
@@ -129,12 +135,13 @@ class SocialCrmMention(models.Model):
             ("not_scored", "Not scored"),
         ],
         string="Sentiment",
-        help="Sentiment is scored for English only; other languages are 'Not scored'.",
+        help="Scored in English, German, French, Spanish, Italian, Portuguese and Dutch; other languages "
+        "are 'Not scored'. A staff review replaces the analysed sentiment.",
     )
     sentiment_score = fields.Float(
         digits=(3, 3),
         aggregator="avg",
-        help="VADER compound score from -1 to 1. Stored only for scored mentions "
+        help="Compound score from -1 to 1 (VADER's scale). Stored only for scored mentions "
         "(NULL otherwise, so averages ignore unscored mentions).",
     )
     state = fields.Selection(
@@ -399,7 +406,7 @@ class SocialCrmMention(models.Model):
                             result = analyze(text, languages, mention.platform_language)
                         row = SQL(
                             "(%s::int, %s::varchar, %s::numeric, %s::varchar, %s::numeric, %s::varchar, "
-                            "%s::varchar, %s::bool, %s::varchar)",
+                            "%s::varchar, %s::bool, %s::varchar, %s::varchar)",
                             mention.id,
                             result.language.code,
                             result.language.confidence,
@@ -409,6 +416,7 @@ class SocialCrmMention(models.Model):
                             result.intent.explanation()[:250],
                             result.noise,
                             "analysed" if mention.state == "new" else mention.state,
+                            result.sentiment.explanation()[:250] or None,
                         )
                     except Exception as err:  # this mention only: the others go on
                         if not isinstance(err, TimeLimitExceeded):
@@ -421,12 +429,18 @@ class SocialCrmMention(models.Model):
                 SQL(
                     """UPDATE social_crm_mention AS m
                       SET language = v.language, language_confidence = v.confidence,
-                          sentiment_label = v.label, sentiment_score = v.score, intent = v.intent,
+                          sentiment_label = COALESCE(m.staff_sentiment, v.label),
+                          sentiment_score = %s,
+                          intent = COALESCE(m.staff_intent, v.intent),
+                          analysis_sentiment_label = v.label, analysis_sentiment_score = v.score,
+                          analysis_intent = v.intent, sentiment_drivers = v.drivers,
                           intent_evidence = v.evidence, is_noise = v.noise, state = v.state,
                           routing_note = CASE WHEN m.state = 'new' THEN %s ELSE m.routing_note END,
                           analysis_version = %s, analyzed_at = %s, write_date = %s, write_uid = %s
-                     FROM (VALUES %s) AS v(id, language, confidence, label, score, intent, evidence, noise, state)
+                     FROM (VALUES %s) AS v(id, language, confidence, label, score, intent, evidence, noise, state,
+                                           drivers)
                     WHERE m.id = v.id""",
+                    self._corrected_score_sql(),
                     routing_note,
                     ANALYZER_VERSION,
                     now,
@@ -619,6 +633,7 @@ class SocialCrmMention(models.Model):
             intent=self.intent or "other",
             influence=self.author_id.influence_score,
             customer_value=self._customer_value(value_cache),
+            drivers=self._sentiment_reason(),
         )
 
     def _route_to_leads(self, rule):

@@ -28,8 +28,9 @@ INTENT_POINTS = {"complaint": 15, "question": 8, "purchase_intent": 5}
 UNSCORED_SENTIMENT_POINTS = 8
 
 
-def priority_score(text="", compound=None, intent="other", influence=0, customer_value=0.0):
-    """``(helpdesk priority, score 0-100, breakdown)``."""
+def priority_score(text="", compound=None, intent="other", influence=0, customer_value=0.0, drivers=""):
+    """``(helpdesk priority, score 0-100, breakdown)``; ``drivers``, what drove the sentiment
+    ("'is down' -2.2, 'refund' -1.2"), is shown with the sentiment reason."""
     contradicted = compound is not None and intent == "complaint" and compound > 0
     if compound is None or contradicted:
         sentiment = UNSCORED_SENTIMENT_POINTS
@@ -46,13 +47,14 @@ def priority_score(text="", compound=None, intent="other", influence=0, customer
     }
     score = int(round(min(100.0, sum(parts.values()))))
     priority = next((level for threshold, level in THRESHOLDS if score >= threshold), "0")
+    because = f": {drivers}" if drivers else ""
     reasons = []
     if compound is None:
         reasons.append(f"sentiment not scored (+{parts['sentiment']})")
     elif contradicted:
         reasons.append(f"positive score {compound:+.2f} on a complaint, counted as unknown (+{parts['sentiment']})")
     elif parts["sentiment"]:
-        reasons.append(f"negative sentiment {compound:+.2f} (+{parts['sentiment']})")
+        reasons.append(f"negative sentiment {compound:+.2f} (+{parts['sentiment']}){because}")
     if parts["intent"]:
         reasons.append(f"{intent.replace('_', ' ')} (+{parts['intent']})")
     if parts["influence"]:

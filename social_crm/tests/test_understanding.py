@@ -14,8 +14,9 @@ from .common import SocialCrmCase
 UTC = datetime.timezone.utc
 
 
-@tagged("post_install", "-at_install")
-class TestUnderstandAndAct(SocialCrmCase):
+class UnderstandingCase(SocialCrmCase):
+    """A helpdesk team on the default ticket rules; ``ingest`` and ``process`` mentions."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -71,34 +72,46 @@ class TestUnderstandAndAct(SocialCrmCase):
         self.Mention._cron_process_mentions()
         self.env.invalidate_all()
 
+
+@tagged("post_install", "-at_install")
+class TestUnderstandAndAct(UnderstandingCase):
     # ---------------------------------------------------------------- analysis
 
-    def test_english_is_scored_other_languages_are_null_not_zero(self):
+    def test_languages_with_a_lexicon_are_scored_others_are_null_not_zero(self):
+        self.env.company.social_crm_languages = "de,fr,es,pl"
         english = self.ingest("I love this product, thank you so much!")
         german = self.ingest("Die neue App ist da und sie ist wirklich schön")
+        polish = self.ingest("Nowa aplikacja jest już dostępna w sklepie od dzisiaj rana")
         emoji = self.ingest("🔥🔥🔥")
         self.process()
         self.assertEqual((english.language, english.sentiment_label), ("en", "positive"))
         self.assertGreater(english.sentiment_score, 0.5)
-        self.assertEqual((german.language, german.sentiment_label), ("de", "not_scored"))
+        self.assertIn("'love'", english.sentiment_drivers)
+        # German has a lexicon (textblob-de's German Polarity Lexicon and the project's words)
+        self.assertEqual((german.language, german.sentiment_label), ("de", "positive"))
+        self.assertIn("'schön'", german.sentiment_drivers)
+        # Polish has none: not scored, and no number
+        self.assertEqual((polish.language, polish.sentiment_label), ("pl", "not_scored"))
+        self.assertFalse(polish.sentiment_drivers)
         self.assertEqual(emoji.language, "und")
         self.assertTrue(emoji.is_noise)
         self.env.cr.execute(
-            "SELECT id, sentiment_score FROM social_crm_mention WHERE id IN %s", [tuple((english | german | emoji).ids)]
+            "SELECT id, sentiment_score FROM social_crm_mention WHERE id IN %s", [tuple((english | polish | emoji).ids)]
         )
         stored = dict(self.env.cr.fetchall())
-        self.assertIsNone(stored[german.id])  # NULL: averages ignore it
+        self.assertIsNone(stored[polish.id])  # NULL: averages ignore it
         self.assertIsNone(stored[emoji.id])
         self.assertIsNotNone(stored[english.id])
         self.assertTrue(english.analysis_version.startswith("langdetect-1.0.9"))
-        [[avg]] = self.Mention._read_group([("id", "in", (english | german).ids)], [], ["sentiment_score:avg"])
+        [[avg]] = self.Mention._read_group([("id", "in", (english | polish).ids)], [], ["sentiment_score:avg"])
         self.assertAlmostEqual(avg, english.sentiment_score, places=3)
 
     def test_reanalysis_resets_score_to_null(self):
+        self.env.company.social_crm_languages = "de,fr,es,pl"
         mention = self.ingest("Great service, thanks!")
         self.process()
         self.assertTrue(mention.sentiment_score)
-        mention.sudo().write({"text": "Toller Service, vielen Dank an das ganze Team!"})
+        mention.sudo().write({"text": "Świetna obsługa, bardzo dziękuję całemu zespołowi za pomoc!"})
         mention.action_reanalyse()
         self.env.cr.execute("SELECT sentiment_score FROM social_crm_mention WHERE id = %s", [mention.id])
         self.assertIsNone(self.env.cr.fetchone()[0])
@@ -119,17 +132,19 @@ class TestUnderstandAndAct(SocialCrmCase):
         self.assertEqual(ticket.team_id, self.team)
         self.assertFalse(ticket.user_id)  # left for the team, not given to the cron's user
         self.assertEqual(ticket.stage_id, self.team._get_applicable_stages()[:1])
-        # 11 (sentiment -0.37) + 15 (complaint) + 12 (influence 48) + 15 (urgent) = 53: High (38-64)
-        self.assertEqual(ticket.priority, "2", ticket.social_priority_explanation)
-        self.assertEqual(ticket.social_priority_score, 53)
+        # 26.8 (sentiment -0.89) + 15 (complaint) + 12 (influence 48) + 15 (urgent) = 69: Very High (65+)
+        self.assertEqual(ticket.priority, "3", ticket.social_priority_explanation)
+        self.assertEqual(ticket.social_priority_score, 69)
         self.assertIn("urgency: urgent", ticket.social_priority_explanation)
-        self.assertIn("negative sentiment", ticket.social_priority_explanation)
+        # the sentiment reason says which words drove it
+        self.assertIn("negative sentiment -0.89 (+26.8): 'Worst' -3.1", ticket.social_priority_explanation)
+        self.assertIn("'is not working' -2.0", ticket.social_priority_explanation)
         self.assertIn("author influence", ticket.social_priority_explanation)
         self.assertEqual(ticket.social_sentiment_label, "negative")
         self.assertEqual(ticket.social_influence, mention.author_id.influence_score)
         self.assertIn("refund", ticket.description)
         hours = (ticket.social_response_deadline - ticket.create_date).total_seconds() / 3600
-        self.assertAlmostEqual(hours, self.env.company.social_crm_sla_hours_high, places=2)
+        self.assertAlmostEqual(hours, self.env.company.social_crm_sla_hours_urgent, places=2)
 
     def test_same_conversation_same_ticket(self):
         first = self.ingest("My order never arrived, this is unacceptable", thread="conv-1")

@@ -12,7 +12,7 @@ from .intent import INTENTS, IntentResult, classify_intent
 from .language import UNDETERMINED, LanguageResult, available_languages, detect_cleaned_language, detect_language
 from .sentiment import NOT_SCORED, SentimentResult, score_sentiment
 
-ANALYZER_VERSION = "langdetect-1.0.9+vader-3.3.2+rules-1"
+ANALYZER_VERSION = "langdetect-1.0.9+vader-3.3.2+care-2+lexicons-1"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +37,10 @@ class Analysis:
 
 
 CACHE_SIZE = 20_000
+# what is read of a text: language settles in its first 400 letters, sentiment in its first
+# 2,000 characters (english.MAX_CHARS), intent cues here; a 20,000-character post costs no
+# more than a 5,000-character one
+MAX_TEXT_CHARS = 5000
 
 
 def analyze(text, languages=None, platform_language=None):
@@ -51,7 +55,8 @@ def analyze(text, languages=None, platform_language=None):
     detection, the costly part, is cached on the text alone, so the same text
     seen with different platform tags is detected once.
     """
-    return _analyze_cached(text or "", tuple(sorted(set(languages or ()))), platform_language or "")
+    text = (text or "")[:MAX_TEXT_CHARS]
+    return _analyze_cached(text, tuple(sorted(set(languages or ()))), platform_language or "")
 
 
 def clear_caches():
@@ -69,6 +74,19 @@ def _detect_cached(text, languages):
     return cleaned, detect_cleaned_language(cleaned, list(languages) or None)
 
 
+# below the detection threshold, the likeliest language is still good enough to read sentiment
+# words in (the stored language stays "und")
+SENTIMENT_GUESS_CONFIDENCE = 0.5
+
+
+def _sentiment_language(language):
+    if language.known:
+        return language.code
+    if language.guess and language.confidence >= SENTIMENT_GUESS_CONFIDENCE:
+        return language.guess
+    return UNDETERMINED
+
+
 @functools.lru_cache(maxsize=CACHE_SIZE)
 def _analyze_cached(text, languages, platform_language):
     cleaned, language = _detect_cached(text, languages)
@@ -76,7 +94,7 @@ def _analyze_cached(text, languages, platform_language):
         tag = platform_language.split("-")[0].lower()
         if not languages or tag in set(languages) | {"en"}:
             language = LanguageResult(tag, 0.0)
-    sentiment = score_sentiment(text, language.code)
+    sentiment = score_sentiment(text, _sentiment_language(language))
     intent = classify_intent(text, sentiment.compound if sentiment.scored else None)
     noise = intent.intent == "other" and (letter_count(cleaned) < 3 or len(cleaned.split()) < 3)
     return Analysis(language, sentiment, intent, noise)

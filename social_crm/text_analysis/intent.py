@@ -9,6 +9,8 @@ punctuation cues work in any language.
 import dataclasses
 import re
 
+from .care import PROBLEM_CUES
+
 QUESTION = "question"
 COMPLAINT = "complaint"
 PRAISE = "praise"
@@ -282,6 +284,58 @@ CUES = {
             "need help",
             "any idea",
             "please advise",
+            "can you",
+            "can u",
+            "can someone",
+            "can anyone",
+            "will you",
+            "would you",
+            "do you",
+            "do i",
+            "did you",
+            "are you",
+            "is my",
+            "how long",
+            "how come",
+            "when is",
+            "when can",
+            "when do",
+            "what time",
+            "what happened",
+            "why did",
+            "why are",
+            "why can't",
+            "why won't",
+            "where are",
+            "where's",
+            "any update",
+            "any updates",
+            "any news",
+            "help please",
+            "how about",
+            "when should",
+            "who do i",
+            "who can",
+            "anyone else",
+            "what about",
+            "what's going on",
+            "what is going on",
+            "what's up with",
+            "get back to me",
+            "please get back",
+            "call me back",
+            "dm me",
+            "please respond",
+            "please reply",
+            "let me know",
+            "any help",
+            "please help",
+            "any suggestions",
+            "what should i do",
+            "please explain",
+            "how is it",
+            "why is it",
+            "is anyone",
         ],
         "de": [
             "wie kann",
@@ -303,7 +357,14 @@ CUES = {
         "emoji": ["🤔", "❓", "❔"],
     },
 }
+# problem reports are complaints even without a complaint word ("my order never arrived")
+for _language, _cues in PROBLEM_CUES.items():
+    CUES[COMPLAINT].setdefault(_language, [])
+    CUES[COMPLAINT][_language] = sorted(set(CUES[COMPLAINT][_language]) | set(_cues))
 QUESTION_MARK = re.compile(r"[?？¿]")
+# a question mark alone ("Blog?", "On what grounds?") is chatter; with a question cue it is a question
+QUESTION_MARK_WEIGHT = 0.5
+MIN_SCORE = 1.0
 TOKEN = re.compile(r"[\w']+", re.UNICODE)
 
 
@@ -344,7 +405,7 @@ class IntentResult:
 
 
 def classify_intent(text, sentiment=None):
-    """Classify ``text``; ``sentiment`` (VADER compound, English only) adds
+    """Classify ``text``; ``sentiment`` (the compound score, when scored) adds
     weight to complaint or praise when strong."""
     text = text or ""
     tokens = _tokens(text)
@@ -360,7 +421,8 @@ def classify_intent(text, sentiment=None):
             evidence[intent].append(symbol)
     scores = {intent: WEIGHTS[intent] * len(cues) for intent, cues in evidence.items()}
     if QUESTION_MARK.search(text):
-        scores[QUESTION] += 1.0
+        scores[QUESTION] += QUESTION_MARK_WEIGHT
+
         evidence[QUESTION].append("?")
     if sentiment is not None:
         if sentiment <= -0.5:
@@ -372,7 +434,7 @@ def classify_intent(text, sentiment=None):
     if scores[COMPLAINT] and scores[QUESTION]:
         scores[QUESTION] -= 0.5
     best = max(PRECEDENCE, key=lambda intent: (scores[intent], -PRECEDENCE.index(intent)))
-    if scores[best] <= 0:
+    if scores[best] < MIN_SCORE:
         best = OTHER
     evidence = {k: v for k, v in evidence.items() if v}
     return IntentResult(best, {k: round(v, 2) for k, v in scores.items()}, evidence)

@@ -37,6 +37,7 @@ _lock = threading.Lock()
 class LanguageResult:
     code: str
     confidence: float
+    guess: str | None = None  # the likeliest language when ``code`` is ``und`` for low confidence
 
     @property
     def known(self):
@@ -129,5 +130,5 @@ def detect_cleaned_language(cleaned, languages=None, min_confidence=MIN_CONFIDEN
         return LanguageResult(UNDETERMINED, 0.0)
     code = RESULT_ALIASES.get(best.lang, best.lang)
     if best.prob < min_confidence:
-        return LanguageResult(UNDETERMINED, round(best.prob, 4))
+        return LanguageResult(UNDETERMINED, round(best.prob, 4), code)
     return LanguageResult(code, round(best.prob, 4))

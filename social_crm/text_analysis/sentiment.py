@@ -1,20 +1,25 @@
-"""Sentiment with VADER, for English only.
+"""Sentiment: English with VADER and the care rules, de/fr/es/it/pt/nl with lexicons.
 
-VADER's lexicon is English: on other languages its verdicts come from emoji
-and false friends (German "die" scores -2.9). So only English text is scored;
-every other language gets ``not_scored`` and *no* number, never a fake 0.
+* English: :mod:`.english` (VADER sentence by sentence, the project's customer-care rules).
+* German, French, Dutch, Portuguese: the lexicons of PyPI packages, read at run time from
+  site-packages, plus the project's own words (:mod:`.lexicons`); Spanish and Italian: the
+  project's own lexicons.
+* Every other language gets ``not_scored`` and *no* number, never a fake 0 (VADER on other
+  languages reads emoji and false friends: German "die" scores -2.9). So does a language whose
+  lexicon package is not installed.
+
+Each scored result keeps its ``drivers``: the words or phrases that moved it, with their
+weights, strongest first.
 """
 
 import dataclasses
-import threading
+
+from .english import score_english
 
 POSITIVE_THRESHOLD = 0.05
 NEGATIVE_THRESHOLD = -0.05
 NOT_SCORED = "not_scored"
-SCORED_LANGUAGES = frozenset({"en"})
-
-_analyzer = None
-_lock = threading.Lock()
+LEXICON_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,22 +29,29 @@ class SentimentResult:
     positive: float | None = None
     neutral: float | None = None
     negative: float | None = None
+    drivers: tuple = ()  # ((words, weight), ...), strongest first
 
     @property
     def scored(self):
         return self.label != NOT_SCORED
 
+    def explanation(self):
+        """``"'is down' -2.2, 'terrible' -2.1"``; empty when nothing drove the score."""
+        return ", ".join(f"'{words}' {weight:+.1f}" for words, weight in self.drivers)
+
 
 def get_analyzer():
-    """One ``SentimentIntensityAnalyzer`` per process, built on first use."""
-    global _analyzer
-    if _analyzer is None:
-        with _lock:
-            if _analyzer is None:
-                from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    """The shared VADER analyzer (one per process)."""
+    from .english import get_analyzer as english_analyzer
 
-                _analyzer = SentimentIntensityAnalyzer()
-    return _analyzer
+    return english_analyzer()
+
+
+def scored_languages():
+    """Languages that get a sentiment here (English, and those whose lexicon is installed)."""
+    from .lexicons import available
+
+    return frozenset({"en"} | {code for code in LEXICON_LANGUAGES if available(code)})
 
 
 def label_for(compound):
@@ -51,17 +63,18 @@ def label_for(compound):
 
 
 def score_sentiment(text, language):
-    """Score ``text`` when ``language`` is English, else ``not_scored``."""
-    if language not in SCORED_LANGUAGES or not (text or "").strip():
+    """Score ``text`` in ``language`` (ISO 639-1), or ``not_scored``."""
+    if not (text or "").strip():
         return SentimentResult(NOT_SCORED)
-    # U+FE0F glues itself to the emoji description ("heart\ufe0f") and hides
-    # the lexicon entry: the usual red heart would score 0 without this.
-    scores = get_analyzer().polarity_scores(text.replace("\ufe0f", ""))
-    compound = scores["compound"]
-    return SentimentResult(
-        label_for(compound),
-        compound=compound,
-        positive=scores["pos"],
-        neutral=scores["neu"],
-        negative=scores["neg"],
-    )
+    if language == "en":
+        compound, positive, neutral, negative, drivers = score_english(text)
+    elif language in LEXICON_LANGUAGES:
+        from .lexicons import score_lexicon
+
+        scores = score_lexicon(text, language)
+        if scores is None:
+            return SentimentResult(NOT_SCORED)
+        compound, positive, neutral, negative, drivers = scores
+    else:
+        return SentimentResult(NOT_SCORED)
+    return SentimentResult(label_for(compound), compound, positive, neutral, negative, drivers)
