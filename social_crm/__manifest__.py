@@ -31,11 +31,17 @@
         "views/social_crm_advocacy_views.xml",
         "views/social_crm_report_views.xml",
         "views/social_crm_menus.xml",
+        "data/social_crm_conversation_templates.xml",
+        "data/social_crm_saved_reply_data.xml",
+        "views/social_crm_mention_bulk_views.xml",
     ],
     "demo": [
         "demo/social_crm_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "social_crm/static/src/reply_composer/*",
+        ],
         "web.assets_tests": [
             "social_crm/static/tests/tours/**/*",
         ],

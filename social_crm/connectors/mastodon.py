@@ -190,7 +190,7 @@ def instance_limit(connector, now=time.monotonic):
     limit = DEFAULT_MAX_CHARACTERS
     retries, connector.http.max_retries = connector.http.max_retries, 0
     try:
-        payload = connector.http.get_json(f"{base}/api/v2/instance", timeout=(3, 5))
+        payload = connector.http.get_json(f"{base}/api/v2/instance", timeout=5)
         statuses = ((payload or {}).get("configuration") or {}).get("statuses") or {}
         value = as_int(statuses.get("max_characters")) or as_int((payload or {}).get("max_toot_chars"))
         if value and value > 0:

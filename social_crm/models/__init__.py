@@ -12,3 +12,6 @@ from . import social_crm_advocacy_program
 from . import social_crm_advocate
 from . import social_crm_advocacy_activity
 from . import social_crm_advocacy_redemption
+from . import helpdesk_ticket_team
+from . import res_users
+from . import mail_template
