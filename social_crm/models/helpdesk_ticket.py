@@ -50,8 +50,8 @@ def _post_values(mention):
     """What the chatter message of a post shows (template ticket_conversation_post)."""
     avatar = mention.author_id.avatar_url or ""
     return {
-        "name": mention.author_name or mention.author_handle or "?",
-        "handle": mention.author_handle if mention.author_handle != mention.author_name else "",
+        # the name is the chatter's author line (the contact, or "Name (@handle)")
+        "handle": mention.author_handle or "",
         "avatar_url": avatar if avatar.startswith("https://") else "",
         "platform": mention._platform_label(),
         "url": mention.url if (mention.url or "").startswith(("https://", "http://")) else "",
@@ -157,14 +157,17 @@ class HelpdeskTicket(models.Model):
                 status, left, color = False, False, False
             elif due and due < now:
                 status, color = "overdue", "danger"
-                left = self.env._("overdue by %(time)s", time=_duration(now - due, self.env))
+                left = self.env._("%(time)s late", time=_duration(now - due, self.env))
             elif due:
                 status = "breached" if ticket.social_sla_breached else "on_time"
                 window = (due - start).total_seconds() if start else 0
                 running_out = window > 0 and (due - now).total_seconds() < AT_RISK_SHARE * window
                 color = "danger" if ticket.social_sla_breached else "warning" if running_out else "success"
-                what = self.env._("answer") if not ticket.social_first_response_at else self.env._("solve")
-                left = self.env._("%(what)s: %(time)s left", what=what, time=_duration(due - now, self.env))
+                left = (
+                    self.env._("answer in %(time)s", time=_duration(due - now, self.env))
+                    if not ticket.social_first_response_at
+                    else self.env._("solve in %(time)s", time=_duration(due - now, self.env))
+                )
             else:
                 status = "breached" if ticket.social_sla_breached else "answered"
                 color = "danger" if ticket.social_sla_breached else "muted"
@@ -481,7 +484,37 @@ class HelpdeskTicket(models.Model):
             )
             entries += [(ticket, mention) for mention in group]
         self._social_log_conversation(entries)
+        self._social_raise_priorities(joined)
         return Mention.union(*joined.values())
+
+    @api.model
+    def _social_raise_priorities(self, mentions_by_ticket):
+        """A later post of the conversation can make it more urgent ("now the
+        whole company is down"): the ticket's priority rises to the post's,
+        never falls; the explanation says which post. The targets stay."""
+        value_cache = {}
+        expected = self._social_expected_compounds(self.env["social.crm.mention"].union(*mentions_by_ticket.values()))
+        for ticket, mentions in mentions_by_ticket.items():
+            if ticket.stage_id.closed:
+                continue
+            best = None
+            for mention in mentions.filtered(lambda m: m.direction == "in" and m.analysis_version):
+                priority, score, breakdown = mention._compute_ticket_priority(
+                    value_cache, expected_compound=expected.get((mention.company_id.id, mention.intent))
+                )
+                if int(priority) > int(ticket.priority or 0) and (not best or score > best[1]):
+                    best = (priority, score, breakdown)
+            if best:
+                priority, score, breakdown = best
+                ticket.sudo().write(
+                    {
+                        "priority": priority,
+                        "social_priority_score": max(score, ticket.social_priority_score),
+                        "social_priority_explanation": "\n".join(
+                            [self.env._("Raised by a later post of the conversation:"), *breakdown["reasons"]]
+                        ),
+                    }
+                )
 
     @api.model
     def _social_route_mentions(self, mentions_by_rule, team=None, user=None):
@@ -523,6 +556,12 @@ class HelpdeskTicket(models.Model):
             group._set_routed(rule_of[group[0]], ticket)
             entries += [(ticket, mention) for mention in group]
         self._social_log_conversation(entries)
+        self._social_raise_priorities(
+            {
+                **joined,
+                **{ticket: group[1:] for ticket, group in zip(created, groups, strict=True) if len(group) > 1},
+            }
+        )
         return created
 
     @api.model

@@ -251,7 +251,7 @@ def priority_score(
         reasons.append(f"{CRITICAL_LABELS[kind]}: {quoted} (Very High)")
     drivers = ", ".join(f"'{word}'" for word in sentiment_drivers or ())
     drivers = f" ({drivers})" if drivers else ""
-    if unknown:
+    if unknown and parts["sentiment"]:
         why = "sentiment not scored" if compound is None else f"positive score {compound:+.2f} on a complaint"
         source = "average of scored" if expected_compound is not None else "usual for"
         reasons.append(

@@ -3,7 +3,9 @@ thread, SLA, triage, priority and the reply composer (issue 11; issue 10
 points 4 and 15). Reply HTTP is replayed from recorded responses."""
 
 import datetime
+import importlib.util
 import json
+import os
 from datetime import timedelta
 from urllib.parse import parse_qs
 
@@ -141,8 +143,6 @@ class TestEngageReply(EngageCase):
             self.assertEqual(
                 json.loads(mock.calls[0].request.body)["reply"], {"in_reply_to_tweet_id": "1293593516040269825"}
             )
-        # regression: an agent (not a system administrator) replied, then reading the
-        # account's login failed and rolled back the only trace of the post
         outgoing = self.Mention.search([("ticket_id", "=", ticket.id), ("direction", "=", "out")])
         self.assertEqual(outgoing.external_id, "1456012973835788293")
         self.assertEqual(outgoing.parent_ref, mention.external_id)
@@ -480,7 +480,7 @@ class TestEngageSla(EngageCase):
         start_priority = int(ticket.priority)
         self.assertEqual(ticket.social_response_deadline, mention.posted_at + timedelta(hours=8))
         self.assertEqual(ticket.social_sla_status, "overdue")  # posted 9 hours ago: late already
-        self.assertRegex(ticket.social_sla_time_left, r"^overdue by 1 h (9|10) min$")
+        self.assertRegex(ticket.social_sla_time_left, r"^1 h (9|10) min late$")
         deadline = ticket.social_response_deadline
         self.env["helpdesk.ticket"]._cron_escalate_social_tickets()
         self.assertEqual(int(ticket.priority), min(3, start_priority + 1))
@@ -502,7 +502,7 @@ class TestEngageSla(EngageCase):
     def test_time_left_and_its_colour(self):
         _mention, ticket = self.ticket_of("How do I export my invoices to CSV?", ago=timedelta(minutes=30))
         self.assertEqual((ticket.social_sla_status, ticket.social_sla_color), ("on_time", "success"))
-        self.assertRegex(ticket.social_sla_time_left, r"^answer: 7 h (29|30) min left$")
+        self.assertRegex(ticket.social_sla_time_left, r"^answer in 7 h (29|30) min$")
         with freeze_time(fields.Datetime.now() + timedelta(hours=6, minutes=30)):
             ticket.invalidate_recordset()
             self.assertEqual((ticket.social_sla_status, ticket.social_sla_color), ("on_time", "warning"))
@@ -521,7 +521,7 @@ class TestEngageSla(EngageCase):
         self.assertEqual(ticket.social_resolution_deadline, mention.posted_at + timedelta(hours=24))
         ticket._social_mark_answered()
         self.assertEqual(ticket.social_sla_status, "on_time")  # now the resolution clock
-        self.assertTrue(ticket.social_sla_time_left.startswith("solve: 23 h"))
+        self.assertTrue(ticket.social_sla_time_left.startswith("solve in 23 h"))
         with freeze_time(fields.Datetime.now() + timedelta(days=2)):
             ticket.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         self.assertTrue(ticket.social_sla_breached)
@@ -532,6 +532,27 @@ class TestEngageSla(EngageCase):
         self.assertFalse(other.social_resolution_deadline)
         other._social_mark_answered()
         self.assertEqual(other.social_sla_status, "answered")
+
+    def test_migration_fills_the_clock_and_the_known_breaches(self):
+        mention, ticket = self.ticket_of("How do I export my invoices to CSV?", ago=timedelta(hours=3))
+        _other_mention, escalated = self.ticket_of("How do I change my password?", handle="old")
+        # as 18.0.1.1.0 left them: no clock start, no next escalation, no breach flag
+        self.env.flush_all()
+        self.env.cr.execute(
+            """UPDATE helpdesk_ticket SET social_sla_start = NULL, social_escalate_at = NULL,
+                      social_sla_breached = FALSE, social_escalation_level = CASE WHEN id = %s THEN 1 ELSE 0 END
+                WHERE id IN %s""",
+            [escalated.id, (ticket | escalated)._ids],
+        )
+        path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations", "18.0.1.2.0", "post-migration.py")
+        spec = importlib.util.spec_from_file_location("social_crm_post_migration_18_0_1_2_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+        self.assertEqual(ticket.social_sla_start, mention.posted_at)
+        self.assertEqual(ticket.social_escalate_at, ticket.social_response_deadline)
+        self.assertEqual((ticket.social_sla_breached, escalated.social_sla_breached), (False, True))
 
 
 @tagged("post_install", "-at_install")
@@ -639,6 +660,20 @@ class TestEngagePriority(EngageCase):
         _mention, ticket = self.ticket_of("Your platform is down, the whole company is down since 9am!")
         self.assertEqual(ticket.priority, "3", ticket.social_priority_explanation)
         self.assertIn("outage", ticket.social_priority_explanation)
+
+    def test_a_later_post_can_raise_the_priority_never_lower_it(self):
+        _first, ticket = self.ticket_of("Still broken, nobody answers. Unacceptable", thread_id="conv-9")
+        self.assertLess(int(ticket.priority), 3)
+        deadline = ticket.social_response_deadline
+        self.post("URGENT: the sync is down for our whole company since this morning", thread_id="conv-9")
+        self.process()
+        self.assertEqual(ticket.priority, "3")
+        self.assertIn("Raised by a later post", ticket.social_priority_explanation)
+        self.assertIn("outage", ticket.social_priority_explanation)
+        self.assertEqual(ticket.social_response_deadline, deadline)
+        self.post("Thanks, works again", thread_id="conv-9")
+        self.process()
+        self.assertEqual(ticket.priority, "3")
 
     def test_an_unscored_language_ranks_like_the_company_s_scored_ones(self):
         for index in range(25):

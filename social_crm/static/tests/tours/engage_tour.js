@@ -9,7 +9,19 @@ registry.category("web_tour.tours").add("social_crm_engage_reply", {
     steps: () => [
         {
             content: "The social ticket is in the list, with the time left to answer",
-            trigger: ".o_data_row:contains('Tour Customer'):contains('answer:')",
+            trigger: ".o_data_row:contains('Tour Customer'):contains('answer in')",
+        },
+        {
+            content: "The kanban shows the time left too",
+            trigger: ".o_switch_view.o_kanban",
+            run: "click",
+        },
+        {
+            trigger: ".o_kanban_record:contains('Tour Customer') .badge:contains('answer in')",
+        },
+        {
+            trigger: ".o_switch_view.o_list",
+            run: "click",
         },
         {
             content: "Open it",
