@@ -238,6 +238,7 @@ class BaseConnector:
                 length=length,
                 limit=limit,
             )
+        return True
 
     def reply_text(self, target, text, private=False):
         """The text as it will be posted (some platforms address the author)."""

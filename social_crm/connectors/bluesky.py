@@ -113,9 +113,10 @@ class BlueskyConnector(BaseConnector):
         )
 
     def check_reply(self, target, text, private=False):
-        super().check_reply(target, text, private)
+        checked = super().check_reply(target, text, private)
         if not (target.raw or {}).get("cid"):
             raise ReplyError("missing_target", "This Bluesky mention has no content id (cid) to reply to")
+        return checked
 
     def reply(self, target, text, private=False):
         """Create an ``app.bsky.feed.post`` record replying to the post."""

@@ -154,9 +154,10 @@ class MastodonConnector(BaseConnector):
         return visibility if visibility in ("private", "unlisted") else "public"
 
     def check_reply(self, target, text, private=False):
-        super().check_reply(target, text, private)
+        checked = super().check_reply(target, text, private)
         if not (target.raw or {}).get("id"):
             raise ReplyError("missing_target", "This Mastodon mention has no status id on the account's instance")
+        return checked
 
     def reply(self, target, text, private=False):
         """``POST /api/v1/statuses`` in reply to the status (token with write:statuses)."""

@@ -158,9 +158,10 @@ class XConnector(BaseConnector):
         )
 
     def check_reply(self, target, text, private=False):
-        super().check_reply(target, text, private)
+        checked = super().check_reply(target, text, private)
         if private:
             self._participant(target)
+        return checked
 
     @staticmethod
     def _participant(target):

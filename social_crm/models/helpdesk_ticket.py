@@ -418,49 +418,55 @@ class HelpdeskTicket(models.Model):
         if not mentions:
             return mentions
         ordered = mentions.sorted(lambda m: (m.posted_at or EARLIEST, m.id))
-        by_post = {}  # (platform, external id) -> open ticket
+        by_post = {}  # (company id, platform, external id) -> open ticket of that company
         parent_refs = [m.parent_ref for m in ordered if m.parent_ref]
         if parent_refs:
             # with the platform, so that the (platform, external_id) unique index serves it
-            for post in Mention.search(
+            for post in Mention.search_fetch(
                 [
                     ("platform", "in", list(set(ordered.mapped("platform")))),
                     ("external_id", "in", parent_refs),
                     ("ticket_id", "!=", False),
-                ]
+                    ("ticket_id.stage_id.closed", "=", False),
+                ],
+                ["platform", "external_id", "ticket_id"],
             ):
-                if not post.ticket_id.closed:
-                    by_post[(post.platform, post.external_id)] = post.ticket_id
+                by_post[(post.ticket_id.company_id.id, post.platform, post.external_id)] = post.ticket_id
         windows = {
             company: timedelta(hours=company.social_crm_followup_hours)
             for company in ordered.company_id
             if company.social_crm_followup_hours > 0
         }
-        earlier = defaultdict(list)  # (author id, conversation key) -> [(posted at, ticket)]
+        earlier = defaultdict(list)  # (company id, author id, conversation key) -> [(posted at, ticket)]
         authored = ordered.filtered(lambda m: m.author_id and m.posted_at and m.company_id in windows)
         if authored:
             oldest = min(authored.mapped("posted_at")) - max(windows.values())
-            for post in Mention.search(
+            for post in Mention.search_fetch(
                 [
                     ("author_id", "in", authored.author_id.ids),
                     ("direction", "=", "in"),
                     ("ticket_id", "!=", False),
+                    ("ticket_id.stage_id.closed", "=", False),
                     ("posted_at", ">=", oldest),
                 ],
+                ["platform", "external_id", "thread_ref", "title", "author_id", "posted_at", "ticket_id"],
                 order="posted_at, id",
             ):
-                if not post.ticket_id.closed:
-                    for key in _conversation_keys(post):
-                        earlier[(post.author_id.id, key)].append((post.posted_at, post.ticket_id))
+                for key in _conversation_keys(post):
+                    earlier[(post.ticket_id.company_id.id, post.author_id.id, key)].append(
+                        (post.posted_at, post.ticket_id)
+                    )
         joined = defaultdict(lambda: Mention.browse())
         for mention in ordered:
-            ticket = by_post.get((mention.platform, mention.parent_ref)) if mention.parent_ref else None
+            # a conversation never crosses companies
+            company_id = mention.company_id.id
+            ticket = by_post.get((company_id, mention.platform, mention.parent_ref)) if mention.parent_ref else None
             if not ticket and mention in authored:
                 window = windows[mention.company_id]
                 candidates = [
                     (at, candidate)
                     for key in _conversation_keys(mention)
-                    for at, candidate in earlier.get((mention.author_id.id, key), ())
+                    for at, candidate in earlier.get((company_id, mention.author_id.id, key), ())
                     if at <= mention.posted_at <= at + window
                 ]
                 if candidates:
@@ -469,10 +475,10 @@ class HelpdeskTicket(models.Model):
                 continue
             joined[ticket] |= mention
             # what joined in this batch is part of the conversation for the next ones
-            by_post[(mention.platform, mention.external_id)] = ticket
+            by_post[(company_id, mention.platform, mention.external_id)] = ticket
             if mention.author_id and mention.posted_at:
                 for key in _conversation_keys(mention):
-                    earlier[(mention.author_id.id, key)].append((mention.posted_at, ticket))
+                    earlier[(company_id, mention.author_id.id, key)].append((mention.posted_at, ticket))
         entries = []
         for ticket, group in joined.items():
             group.write(
@@ -528,25 +534,31 @@ class HelpdeskTicket(models.Model):
         rest = mentions - self._social_route_conversations(mentions)
         rest = rest.sorted(lambda m: (m.posted_at or EARLIEST, m.id))
         keys = {m: m._thread_key() for m in rest}
-        open_by_key = {
-            t.social_thread_key: t
+        open_by_key = {  # (company id, thread key) -> open ticket: a thread never crosses companies
+            (t.company_id.id, t.social_thread_key): t
             for t in self.sudo().search(
-                [("social_thread_key", "in", list(set(keys.values()))), ("stage_id.closed", "=", False)], order="id"
+                [
+                    ("social_thread_key", "in", list(set(keys.values()))),
+                    ("company_id", "in", rest.company_id.ids),
+                    ("stage_id.closed", "=", False),
+                ],
+                order="id",
             )
         }
         joined = defaultdict(lambda: Mention.browse())  # existing ticket -> mentions
-        new_groups = {}  # thread key -> mentions of a ticket to create
-        new_by_external = {}  # (platform, external id) -> thread key of a new group
+        new_groups = {}  # (company id, thread key) -> mentions of a ticket to create
+        new_by_external = {}  # (company id, platform, external id) -> key of a new group
         for mention in rest:
-            key = keys[mention]
+            company_id = mention.company_id.id
+            key = (company_id, keys[mention])
             ticket = open_by_key.get(key)
             if ticket:
                 joined[ticket] |= mention
                 continue
-            key = new_by_external.get((mention.platform, mention.parent_ref), key)
+            key = new_by_external.get((company_id, mention.platform, mention.parent_ref), key)
             new_groups.setdefault(key, Mention.browse())
             new_groups[key] |= mention
-            new_by_external[(mention.platform, mention.external_id)] = key
+            new_by_external[(company_id, mention.platform, mention.external_id)] = key
         groups = list(new_groups.values())
         created = self.sudo()._social_create_from_mentions(
             [group[0] for group in groups], [rule_of[group[0]] for group in groups], team=team, user=user
@@ -577,6 +589,8 @@ class HelpdeskTicket(models.Model):
         entries = sorted(entries, key=lambda e: (e[0].id, e[1].posted_at or EARLIEST, e[1].id))
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         QWeb = self.env["ir.qweb"]
+        # computed once (mail.message would look it up for each message): notes are not mailed
+        reply_to = self.env["mail.thread"]._notify_get_reply_to(default=False)[False]
         values_list = []
         for ticket, mention in entries:
             values_list.append(
@@ -595,6 +609,7 @@ class HelpdeskTicket(models.Model):
                     "record_name": False,
                     "record_alias_domain_id": False,
                     "record_company_id": False,
+                    "reply_to": reply_to,
                 }
             )
         return self.sudo()._message_create(values_list)

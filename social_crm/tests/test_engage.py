@@ -2,6 +2,7 @@
 thread, SLA, triage, priority and the reply composer (issue 11; issue 10
 points 4 and 15). Reply HTTP is replayed from recorded responses."""
 
+import ast
 import datetime
 import importlib.util
 import json
@@ -73,6 +74,7 @@ class EngageCase(SocialCrmCase):
     def setUp(self):
         super().setUp()
         mastodon._limits.clear()
+        self.streams = dict(type(self).streams)  # a test may swap one
 
     def post(self, text, platform="x", handle="alice", ago=timedelta(minutes=5), **values):
         """Store one received post as the pull would, and return it."""
@@ -197,14 +199,13 @@ class TestEngageReply(EngageCase):
         )
         foreign.sudo().write({"ticket_id": ticket.id})
         self.agent.company_ids |= company_b  # he may read both: only the check stops him
-        agent = self.agent.with_context(allowed_company_ids=[self.company.id, company_b.id])
         for mention, error in ((other, "not part of the ticket"), (foreign, "another company")):
             with self.replaying() as mock:
                 self.add(mock, "POST", X_POST, X_CREATED)
                 wizard = (
                     self.env["social.crm.reply"]
-                    .with_user(agent)
-                    .with_context(agent.env.context)
+                    .with_user(self.agent)
+                    .with_context(allowed_company_ids=[self.company.id, company_b.id])
                     .create({"ticket_id": ticket.id, "mention_id": mention.id, "body": "Hi"})
                 )
                 with self.assertRaisesRegex(UserError, error):
@@ -433,6 +434,21 @@ class TestEngageConversation(EngageCase):
             self.assertEqual(answer.state, "routed")
             self.assertIn("Thanks, that worked!", self.messages(ticket)[-1].body)
 
+    def test_a_conversation_never_crosses_companies(self):
+        first, ticket = self.ticket_of("My order never arrived, unacceptable", thread_id="conv-mc", handle="mc")
+        company_b = self.env["res.company"].create({"name": "Engage B"})
+        account_b = self.Account.create(
+            {"name": "X B", "platform": "x", "access_token": "t", "company_id": company_b.id}
+        )
+        self.streams["x"] = self.Stream.create(
+            {"name": "B", "account_id": account_b.id, "mode": "search", "keywords": "acme"}
+        )
+        answer = self.post("Terrible, same here!", handle="mc", thread_id="conv-mc", parent_id=first.external_id)
+        self.process()
+        self.assertEqual(answer.company_id, company_b)
+        self.assertNotEqual(answer.ticket_id, ticket)
+        self.assertEqual(ticket.social_mention_ids, first)
+
     def test_a_follow_up_of_the_same_author_joins_within_the_window(self):
         self.company.social_crm_followup_hours = 24
         first, ticket = self.ticket_of(
@@ -598,7 +614,7 @@ class TestEngageTriage(EngageCase):
         """A bulk action of the mentions list (Actions menu), as the client runs it."""
         env = self.env(user=user or self.agent)
         action = env["ir.actions.act_window"]._for_xml_id(f"social_crm.{xmlid}")
-        context = dict(eval(action["context"]), active_model="social.crm.mention", active_ids=mentions.ids)  # noqa: S307
+        context = dict(ast.literal_eval(action["context"]), active_model="social.crm.mention", active_ids=mentions.ids)
         action["context"] = context
         return Form.from_action(env, action)
 
