@@ -1,3 +1,4 @@
+import bisect
 import datetime
 import logging
 import re
@@ -30,13 +31,32 @@ EARLIEST = datetime.datetime.min
 
 
 def _conversation_keys(mention):
-    """What ties a post to its conversation: the thread, and for titled posts
-    (feeds, forums) the subject without its "Re:"."""
+    """What ties a post to its conversation: the thread, and for a titled post
+    the platform gives no thread for (feeds, forums) the subject without its "Re:"."""
     keys = [("thread", mention._thread_key())]
-    subject = REPLY_PREFIX.sub("", mention.title or "").strip().lower()
+    subject = "" if mention.thread_ref else REPLY_PREFIX.sub("", mention.title or "").strip().lower()
     if subject:
         keys.append(("subject", mention.platform, " ".join(subject.split())))
     return keys
+
+
+class _Timeline:
+    """Posts of a conversation key in time order, for "the latest one before"."""
+
+    __slots__ = ("times", "tickets")
+
+    def __init__(self):
+        self.times, self.tickets = [], []
+
+    def add(self, when, ticket):
+        index = bisect.bisect_right(self.times, when)
+        self.times.insert(index, when)
+        self.tickets.insert(index, ticket)
+
+    def latest(self, when):
+        """``(time, ticket)`` of the latest post at or before ``when``, or None."""
+        index = bisect.bisect_right(self.times, when)
+        return (self.times[index - 1], self.tickets[index - 1]) if index else None
 
 
 def _author_label(mention):
@@ -437,10 +457,16 @@ class HelpdeskTicket(models.Model):
             for company in ordered.company_id
             if company.social_crm_followup_hours > 0
         }
-        earlier = defaultdict(list)  # (company id, author id, conversation key) -> [(posted at, ticket)]
+        earlier = defaultdict(_Timeline)  # (company id, author id, conversation key) -> its posts
         authored = ordered.filtered(lambda m: m.author_id and m.posted_at and m.company_id in windows)
         if authored:
             oldest = min(authored.mapped("posted_at")) - max(windows.values())
+            # only the earlier posts that can share a key with these: same thread, or
+            # (posts without a thread) a title
+            threads = list({m.thread_ref or m.external_id for m in authored})
+            same_thread = ["|", ("thread_ref", "in", threads), ("external_id", "in", threads)]
+            if any(not m.thread_ref and m.title for m in authored):
+                same_thread = ["|", "&", ("thread_ref", "=", False), ("title", "!=", False), *same_thread]
             for post in Mention.search_fetch(
                 [
                     ("author_id", "in", authored.author_id.ids),
@@ -448,26 +474,26 @@ class HelpdeskTicket(models.Model):
                     ("ticket_id", "!=", False),
                     ("ticket_id.stage_id.closed", "=", False),
                     ("posted_at", ">=", oldest),
+                    *same_thread,
                 ],
-                ["platform", "external_id", "thread_ref", "title", "author_id", "posted_at", "ticket_id"],
+                ["platform", "external_id", "thread_ref", "title", "author_id", "posted_at", "ticket_id", "company_id"],
                 order="posted_at, id",
             ):
                 for key in _conversation_keys(post):
-                    earlier[(post.ticket_id.company_id.id, post.author_id.id, key)].append(
-                        (post.posted_at, post.ticket_id)
-                    )
+                    earlier[(post.company_id.id, post.author_id.id, key)].add(post.posted_at, post.ticket_id)
         joined = defaultdict(lambda: Mention.browse())
         for mention in ordered:
             # a conversation never crosses companies
             company_id = mention.company_id.id
             ticket = by_post.get((company_id, mention.platform, mention.parent_ref)) if mention.parent_ref else None
+            keys = _conversation_keys(mention) if mention.author_id and mention.posted_at else []
             if not ticket and mention in authored:
                 window = windows[mention.company_id]
                 candidates = [
-                    (at, candidate)
-                    for key in _conversation_keys(mention)
-                    for at, candidate in earlier.get((company_id, mention.author_id.id, key), ())
-                    if at <= mention.posted_at <= at + window
+                    found
+                    for key in keys
+                    if (found := earlier[(company_id, mention.author_id.id, key)].latest(mention.posted_at))
+                    and found[0] + window >= mention.posted_at
                 ]
                 if candidates:
                     ticket = max(candidates, key=lambda c: c[0])[1]
@@ -476,9 +502,8 @@ class HelpdeskTicket(models.Model):
             joined[ticket] |= mention
             # what joined in this batch is part of the conversation for the next ones
             by_post[(company_id, mention.platform, mention.external_id)] = ticket
-            if mention.author_id and mention.posted_at:
-                for key in _conversation_keys(mention):
-                    earlier[(company_id, mention.author_id.id, key)].append((mention.posted_at, ticket))
+            for key in keys:
+                earlier[(company_id, mention.author_id.id, key)].add(mention.posted_at, ticket)
         entries = []
         for ticket, group in joined.items():
             group.write(
@@ -523,15 +548,15 @@ class HelpdeskTicket(models.Model):
                 )
 
     @api.model
-    def _social_route_mentions(self, mentions_by_rule, team=None, user=None):
+    def _social_route_mentions(self, mentions_by_rule, team=None, user=None, conversations=True):
         """One ticket per conversation: continue open conversations (see
-        :meth:`_social_route_conversations`), join open tickets of the same
-        thread, and create the missing ones in one batch. Returns the tickets
-        created."""
+        :meth:`_social_route_conversations`; ``conversations=False`` when the
+        caller did), join open tickets of the same thread, and create the
+        missing ones in one batch. Returns the tickets created."""
         Mention = self.env["social.crm.mention"]
         mentions = Mention.union(*mentions_by_rule.values())
         rule_of = {m: rule for rule, ms in mentions_by_rule.items() for m in ms}
-        rest = mentions - self._social_route_conversations(mentions)
+        rest = mentions - self._social_route_conversations(mentions) if conversations else mentions
         rest = rest.sorted(lambda m: (m.posted_at or EARLIEST, m.id))
         keys = {m: m._thread_key() for m in rest}
         open_by_key = {  # (company id, thread key) -> open ticket: a thread never crosses companies

@@ -315,8 +315,9 @@ class SocialCrmMention(models.Model):
             self._route_to_tickets(tickets)
 
     def _route_to_tickets(self, mentions_by_rule):
-        """One ticket per conversation (the grouping belongs to helpdesk.ticket)."""
-        return self.env["helpdesk.ticket"]._social_route_mentions(mentions_by_rule)
+        """One ticket per conversation (the grouping belongs to helpdesk.ticket;
+        _route continued the open conversations already)."""
+        return self.env["helpdesk.ticket"]._social_route_mentions(mentions_by_rule, conversations=False)
 
     @api.model
     def _route_groups(self, Target, joined, new_groups, rule_of):
