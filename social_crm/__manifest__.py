@@ -48,6 +48,9 @@
         "views/social_crm_oauth_templates.xml",
         "views/res_config_settings_oauth_views.xml",
         "views/social_crm_mention_analysis_views.xml",
+        "data/social_crm_conversation_templates.xml",
+        "data/social_crm_saved_reply_data.xml",
+        "views/social_crm_mention_bulk_views.xml",
     ],
     "demo": [
         "demo/social_crm_demo.xml",

@@ -45,6 +45,63 @@ def test_unscored_language_is_not_treated_as_happy():
     assert "sentiment not scored" in german[2]["reasons"][0]
 
 
+def test_unknown_sentiment_neither_penalises_nor_favours_a_language():
+    english = "Your app stopped working and support never answers. Terrible, I want a refund."
+    german = "Eure App funktioniert nicht mehr und der Support antwortet nie. Schrecklich, ich will mein Geld zurück."
+    # the caller's average of scored complaints: the German one counts as exactly that
+    for average in (-0.2, -0.55, -0.9):
+        scored = priority_score(english, compound=average, intent="complaint", influence=20)
+        unscored = priority_score(german, compound=None, intent="complaint", influence=20, expected_compound=average)
+        assert unscored[1] == scored[1]
+        assert unscored[2]["components"] == scored[2]["components"]
+    # without an average, the prior: a complaint is moderately negative, a question neutral
+    prior = priority_score(german, compound=None, intent="complaint")
+    assert (
+        prior[2]["components"]["sentiment"]
+        == priority_score(english, compound=-0.5, intent="complaint")[2]["components"]["sentiment"]
+    )
+    assert "counted as -0.50" in prior[2]["reasons"][0]
+    question = priority_score("Wie exportiere ich Rechnungen?", compound=None, intent="question")
+    assert question[2]["components"]["sentiment"] == 0
+
+
+def test_outage_safety_and_legal_threats_are_very_high():
+    cases = {
+        "Your platform is down, the whole company is down since 9am": "outage",
+        "Outage again?! Nobody can log in": "outage",
+        "Bei euch ist alles ausgefallen, niemand kann sich einloggen": "outage",
+        "Le service est en panne depuis ce matin": "outage",
+        "My charger caught fire last night, this is dangerous": "safety",
+        "Das Ladegerät ist überhitzt und hat mir einen Stromschlag gegeben": "safety",
+        "I have contacted my lawyer, expect legal action": "legal",
+        "Je vais porter plainte, mon avocat est prévenu": "legal",
+    }
+    for text, kind in cases.items():
+        priority, score, breakdown = priority_score(text, compound=None, intent="other")
+        assert priority == "3" and score >= 65, (text, breakdown)
+        assert kind in breakdown["critical"], text
+        assert "(Very High)" in breakdown["reasons"][0]
+        assert breakdown["sum"] < 65  # the floor, not the words' points, made it Very High
+
+
+def test_everyday_words_are_not_critical():
+    for text in (
+        "Download the new version, it is great",
+        "Calm down, the update went fine",
+        "Our brand loves your product, no one can beat your prices",
+        "We are storing our invoices in Acme",
+        "Sales are up, thumbs up",
+    ):
+        assert priority_score(text, compound=0.5, intent="praise")[2]["critical"] == {}, text
+
+
+def test_sentiment_drivers_are_quoted_in_the_explanation():
+    _priority, _score, breakdown = priority_score(
+        "terrible, worst app", compound=-0.8, intent="complaint", sentiment_drivers=("terrible", "worst")
+    )
+    assert "negative sentiment -0.80 ('terrible', 'worst') (+24.0)" in breakdown["reasons"]
+
+
 def test_priority_is_monotonic_in_each_signal():
     base = priority_score("x", compound=-0.2, intent="question", influence=10)[1]
     assert priority_score("x", compound=-0.8, intent="question", influence=10)[1] > base
@@ -53,8 +110,8 @@ def test_priority_is_monotonic_in_each_signal():
 
 
 def test_positive_score_on_a_complaint_is_not_trusted():
-    text = "URGENT: sync is down and support is not answering. Terrible service, I want a refund."
+    text = "URGENT: the sync stopped and support is not answering. Terrible service, I want a refund."
     priority, score, breakdown = priority_score(text, compound=0.80, intent="complaint")
-    assert breakdown["components"]["sentiment"] == 8
-    assert "counted as unknown" in breakdown["reasons"][0]
-    assert priority == "2" and score == 38
+    assert breakdown["components"]["sentiment"] == 15  # counted as the prior, -0.5
+    assert "positive score +0.80 on a complaint, counted as -0.50" in breakdown["reasons"][0]
+    assert priority == "2" and score == 45

@@ -38,6 +38,7 @@ from .exceptions import (
 from .http import HttpClient, default_error_message
 from .oauth import REFRESH_MARGIN
 from .records import Author, Mention, Page
+from .replies import ReplyError, reply_length
 
 _logger = logging.getLogger(__name__)
 
@@ -329,6 +330,11 @@ class BaseConnector:
     supports_webhooks = False  # True when the platform can push deliveries to Odoo
     reply_settings = ("access_token",)  # what posting a reply needs
     local_refs = False  # True when replies name their parent by a server-local key (see local_ref)
+    reply_counting = "characters"  # how the platform counts a post's length (see replies.py)
+    reply_limit = None  # the longest public reply the platform accepts (None: no known limit)
+    can_reply_privately = False  # True when a private message can answer a mention
+    private_reply_limit = None
+    private_reply_counting = "characters"
 
     def __init__(self, settings=None, http=None):
         self.settings = {k: v for k, v in (settings or {}).items() if v not in (None, "", False)}
@@ -369,24 +375,54 @@ class BaseConnector:
         """Hook: return an exception for platform-specific error bodies."""
         return
 
-    def reply(self, target, text):
-        """Post ``text`` as a public reply to ``target`` (a ``ReplyTarget``);
-        return the posted reply as a ``Mention``."""
-        raise ConfigurationError(f"{self.label} has no write API: reply on the platform itself")
+    def reply(self, target, text, private=False):
+        """Post ``text`` in answer to ``target`` (a ``ReplyTarget``): a public
+        reply, or a private message when ``private``; return what was posted
+        as a ``Mention``. Everything that can be checked is checked before the
+        call (:meth:`check_reply`)."""
+        self.check_reply(target, text, private)
+        raise ReplyError("no_write_api", f"{self.label} has no write API: reply on the platform itself")
 
     @property
     def reply_ready(self):
         """True when replies are possible with the configured credentials."""
         return self.can_reply and all(self.setting(name) for name in self.reply_settings)
 
-    def check_reply(self, text):
+    def reply_length(self, text, private=False):
+        """The length of ``text`` as the platform counts it."""
+        return reply_length(text, self.private_reply_counting if private else self.reply_counting)
+
+    def max_reply_length(self, private=False):
+        """The longest reply the platform accepts (None: no known limit)."""
+        return self.private_reply_limit if private else self.reply_limit
+
+    def check_reply(self, target, text, private=False):
+        """Raise :class:`ReplyError` when the reply cannot be posted as it is."""
         if not self.can_reply:
-            raise ConfigurationError(f"{self.label} has no write API: reply on the platform itself")
+            raise ReplyError("no_write_api", f"{self.label} has no write API: reply on the platform itself")
         missing = [name for name in self.reply_settings if not self.setting(name)]
         if missing:
-            raise ConfigurationError(f"{self.label}: replying needs {', '.join(missing)}")
+            raise ReplyError(
+                "missing_credentials", f"{self.label}: replying needs {', '.join(missing)}", missing=missing
+            )
+        if private and not self.can_reply_privately:
+            raise ReplyError("no_private", f"{self.label}: private messages are not supported")
         if not (text or "").strip():
-            raise ConfigurationError("The reply is empty")
+            raise ReplyError("empty", "The reply is empty")
+        limit = self.max_reply_length(private)
+        length = self.reply_length(self.reply_text(target, text, private), private)
+        if limit and length > limit:
+            raise ReplyError(
+                "too_long",
+                f"A {self.label} reply is at most {limit} characters ({length} given)",
+                length=length,
+                limit=limit,
+            )
+        return True
+
+    def reply_text(self, target, text, private=False):
+        """The text as it will be posted (some platforms address the author)."""
+        return text.strip()
 
     # ----------------------------------------------------------------- tokens
 

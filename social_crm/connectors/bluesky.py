@@ -18,6 +18,7 @@ from .exceptions import (
     RateLimitedError,
     TransientError,
 )
+from .replies import ReplyError
 
 PUBLIC_APPVIEW = "https://public.api.bsky.app/xrpc"
 DEFAULT_PDS = "https://bsky.social/xrpc"
@@ -99,7 +100,9 @@ class BlueskyConnector(BaseConnector):
     page_size = 100
     can_reply = True
     reply_settings = ("username", "password")
-    MAX_GRAPHEMES = 300
+    # app.bsky.feed.post: "maxGraphemes": 300 (no private messages from the API we use)
+    reply_counting = "graphemes"
+    reply_limit = 300
 
     def __init__(self, settings=None, http=None):
         super().__init__(settings, http)
@@ -237,12 +240,17 @@ class BlueskyConnector(BaseConnector):
             raw=post,
         )
 
-    def reply(self, target, text):
+    def check_reply(self, target, text, private=False):
+        checked = super().check_reply(target, text, private)
+        if not (target.raw or {}).get("cid"):
+            raise ReplyError("missing_target", "This Bluesky mention has no content id (cid) to reply to")
+        return checked
+
+    def reply(self, target, text, private=False):
         """Create an ``app.bsky.feed.post`` record replying to the post."""
-        self.check_reply(text)
-        raw = target.raw or {}
-        if not raw.get("cid"):
-            raise ConfigurationError("This Bluesky mention has no content id (cid) to reply to")
+        self.check_reply(target, text, private)
+        text = text.strip()
+        raw = target.raw
         parent = {"uri": target.external_id, "cid": raw["cid"]}
         root = ((raw.get("record") or {}).get("reply") or {}).get("root") or parent
         headers = self._auth_headers()

@@ -6,11 +6,16 @@ most instances; ``search`` (``/api/v2/search``) and ``mentions``
 ``read`` scope. Pages follow the ``Link: rel="next"`` header.
 """
 
+import logging
+import time
 from urllib.parse import urlparse
 
 from . import connection
 from .base import BaseConnector, as_int, author, html_to_text, items_of, parse_datetime, payload_parser
 from .exceptions import AuthenticationError, ConfigurationError, ConnectorError, RateLimitedError
+from .replies import ReplyError
+
+_logger = logging.getLogger(__name__)
 
 NOTIFICATION_TYPES = {"mention", "status", "update"}  # notifications that carry a post to listen to
 OAUTH_ERRORS = {"invalid_token", "invalid_grant", "invalid_client", "unauthorized_client"}
@@ -44,6 +49,9 @@ class MastodonConnector(BaseConnector):
     page_size = 40
     can_reply = True
     local_refs = True
+    reply_counting = "mastodon"
+    can_reply_privately = True  # a direct message (visibility "direct")
+    private_reply_counting = "mastodon"
 
     @property
     def base_url(self):
@@ -208,17 +216,42 @@ class MastodonConnector(BaseConnector):
             return RateLimitedError(text)
         return ConnectorError(text)
 
-    def reply(self, target, text):
-        """``POST /api/v1/statuses`` in reply to the status (token with write:statuses)."""
-        self.check_reply(text)
-        local_id = (target.raw or {}).get("id")
-        if not local_id:
-            raise ConfigurationError("This Mastodon mention has no status id on the account's instance")
+    def max_reply_length(self, private=False):
+        """The instance's limit (``GET /api/v2/instance``), asked once per hour."""
+        return instance_limit(self)
+
+    def reply_text(self, target, text, private=False):
+        # the author is addressed, as Mastodon clients do; a direct message
+        # reaches only the accounts it mentions
         handle = target.author_handle
-        status = text if not handle or f"@{handle}" in text else f"@{handle} {text}"
+        text = text.strip()
+        return text if not handle or f"@{handle}" in text else f"@{handle} {text}"
+
+    def reply_visibility(self, target, private=False):
+        """A reply keeps the visibility of what it answers (as Mastodon's own
+        clients do): a direct message is answered by a direct message, a
+        followers-only or unlisted post is not answered in public."""
+        visibility = (target.raw or {}).get("visibility")
+        if private or visibility == "direct":
+            return "direct"
+        return visibility if visibility in ("private", "unlisted") else "public"
+
+    def check_reply(self, target, text, private=False):
+        checked = super().check_reply(target, text, private)
+        if not (target.raw or {}).get("id"):
+            raise ReplyError("missing_target", "This Mastodon mention has no status id on the account's instance")
+        return checked
+
+    def reply(self, target, text, private=False):
+        """``POST /api/v1/statuses`` in reply to the status (token with write:statuses)."""
+        self.check_reply(target, text, private)
         payload = self.http.post_json(
             f"{self.base_url}/api/v1/statuses",
-            data={"status": status, "in_reply_to_id": local_id, "visibility": "public"},
+            data={
+                "status": self.reply_text(target, text, private),
+                "in_reply_to_id": target.raw["id"],
+                "visibility": self.reply_visibility(target, private),
+            },
             headers={"Authorization": f"Bearer {self.setting('access_token')}"},
         )
         return self._mention(payload)
@@ -267,3 +300,33 @@ class MastodonConnector(BaseConnector):
             findings.append(connection.Finding(connection.SCOPE, connection.POST, "write:statuses"))
         read = "read" in scopes or any(s.startswith("read:") for s in scopes)
         return connection.report(self.platform, read, post, identity=identity, findings=findings)
+
+
+DEFAULT_MAX_CHARACTERS = 500  # Mastodon's default; instances may allow more
+LIMIT_TTL = 3600  # seconds an instance's limit is remembered
+_limits = {}  # base URL -> (limit, time asked)
+
+
+def instance_limit(connector, now=time.monotonic):
+    """``configuration.statuses.max_characters`` of the instance (Mastodon 4:
+    https://docs.joinmastodon.org/entities/Instance/#statuses), or
+    ``max_toot_chars`` (Pleroma, glitch-soc); 500 when the instance does not
+    say or cannot be reached (never blocks a reply: the instance checks again)."""
+    base = connector.base_url
+    cached = _limits.get(base)
+    if cached and now() - cached[1] < LIMIT_TTL:
+        return cached[0]
+    limit = DEFAULT_MAX_CHARACTERS
+    retries, connector.http.max_retries = connector.http.max_retries, 0
+    try:
+        payload = connector.http.get_json(f"{base}/api/v2/instance", timeout=5)
+        statuses = ((payload or {}).get("configuration") or {}).get("statuses") or {}
+        value = as_int(statuses.get("max_characters")) or as_int((payload or {}).get("max_toot_chars"))
+        if value and value > 0:
+            limit = value
+    except (ConnectorError, AttributeError, TypeError) as err:
+        _logger.info("Mastodon %s: no post limit from the instance (%s); using %d", base, err, limit)
+    finally:
+        connector.http.max_retries = retries
+    _limits[base] = (limit, now())
+    return limit

@@ -14,6 +14,7 @@ import re
 from . import connection
 from .base import BaseConnector, as_int, author, parse_datetime, payload_parser, stable_id
 from .exceptions import AuthenticationError, ConfigurationError, ConnectorError, PayloadError, RateLimitedError
+from .replies import ReplyError
 
 GRAPH = "https://graph.facebook.com"
 DEFAULT_VERSION = "v21.0"
@@ -76,23 +77,31 @@ class GraphConnector(BaseConnector):
     def _reply_edge(self, target):
         return "comments"
 
-    def reply(self, target, text):
-        """Answer a post or comment through the Graph API."""
-        self.check_reply(text)
+    def reply(self, target, text, private=False):
+        """Answer a post or comment through the Graph API: a comment, or with
+        ``private`` a private reply in Messenger (see :meth:`_private_reply`)."""
+        self.check_reply(target, text, private)
+        headers = {"Authorization": f"Bearer {self.setting('access_token')}"}
+        if private:
+            return self._private_reply(target, text.strip(), headers)
         payload = self.http.post_json(
             self._url(f"{target.external_id}/{self._reply_edge(target)}"),
-            data={"message": text, "access_token": self.setting("access_token")},
+            data={"message": text.strip()},
+            headers=headers,
         )
         if not payload.get("id"):
             raise ConnectorError(f"{self.label} did not return the new comment: {payload}")
         return self.mention(
             external_id=payload["id"],
-            text=text,
+            text=text.strip(),
             url=target.url,
             thread_id=target.thread_id or target.external_id,
             parent_id=target.external_id,
             raw=payload,
         )
+
+    def _private_reply(self, target, text, headers):
+        raise ReplyError("no_private", f"{self.label}: private messages are not supported")
 
     def _url(self, path):
         return f"{GRAPH}/{self.setting('api_version', DEFAULT_VERSION)}/{path.lstrip('/')}"
@@ -191,6 +200,37 @@ class FacebookConnector(GraphConnector):
     label = "Facebook"
     modes = ("comments", "feed", "mentions")
     supports_webhooks = True
+    # Messenger "private replies": one message to the author of a comment or
+    # visitor post, within 7 days; message texts are at most 2,000 characters
+    # (https://developers.facebook.com/docs/messenger-platform/discovery/private-replies/)
+    can_reply_privately = True
+    private_reply_limit = 2000
+
+    def _private_reply(self, target, text, headers):
+        """``POST /{page-id}/messages`` with ``recipient: {comment_id}`` (or
+        ``post_id`` for a visitor post); the Page token needs
+        ``pages_messaging``."""
+        raw = target.raw or {}
+        is_comment = bool(
+            target.parent_id or raw.get("item") == "comment" or {"comment_id", "parent", "like_count"} & set(raw)
+        )
+        payload = self.http.post_json(
+            self._url(f"{self.setting('account_ref') or 'me'}/messages"),
+            json={
+                "recipient": {"comment_id" if is_comment else "post_id": target.external_id},
+                "message": {"text": text},
+            },
+            headers=headers,
+        )
+        if not payload.get("message_id"):
+            raise ConnectorError(f"Facebook did not return the new message: {payload}")
+        return self.mention(
+            external_id=payload["message_id"],
+            text=text,
+            thread_id=target.thread_id or target.external_id,
+            parent_id=target.external_id,
+            raw=payload,
+        )
 
     @payload_parser
     def parse_webhook(self, payload):
@@ -288,6 +328,9 @@ class InstagramConnector(GraphConnector):
     label = "Instagram"
     modes = ("mentions", "hashtag", "comments")
     supports_webhooks = True
+    # "The total length of the comment cannot exceed 300 characters"
+    # (https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-comment/replies)
+    reply_limit = 300
 
     @payload_parser
     def parse_webhook(self, payload):

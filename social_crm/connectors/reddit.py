@@ -54,6 +54,7 @@ class RedditConnector(BaseConnector):
     label = "Reddit"
     modes = ("search", "subreddit", "mentions")
     can_reply = True
+    reply_limit = 10_000  # a comment's body: 10,000 characters
 
     def __init__(self, settings=None, http=None):
         super().__init__(settings, http)
@@ -169,12 +170,12 @@ class RedditConnector(BaseConnector):
             raw={k: v for k, v in thing.items() if k != "replies"},
         )
 
-    def reply(self, target, text):
+    def reply(self, target, text, private=False):
         """``POST /api/comment`` (a user token with the ``submit`` scope)."""
-        self.check_reply(text)
+        self.check_reply(target, text, private)
         payload = self.http.post_json(
             f"{OAUTH}/api/comment",
-            data={"thing_id": target.external_id, "text": text, "api_type": "json"},
+            data={"thing_id": target.external_id, "text": text.strip(), "api_type": "json"},
             headers={"Authorization": f"bearer {self.setting('access_token')}"},
         )
         result = (payload or {}).get("json") or {}

@@ -10,6 +10,7 @@ import html
 from . import connection
 from .base import BaseConnector, as_int, author, error_for_status, parse_datetime, payload_parser
 from .exceptions import AuthenticationError, ConfigurationError, ConnectorError, PayloadError, RateLimitedError
+from .replies import ReplyError
 
 API = "https://api.twitter.com/2"
 TWEET_FIELDS = "author_id,conversation_id,created_at,lang,public_metrics,referenced_tweets,in_reply_to_user_id"
@@ -72,7 +73,12 @@ class XConnector(BaseConnector):
     required_settings = ("access_token",)
     cursor_kind = "id"
     can_reply = True
-    MAX_LENGTH = 280
+    # weighted count (twitter-text v3); direct messages: 10,000 characters
+    # (https://docs.x.com/x-api/direct-messages/manage/introduction)
+    reply_counting = "x"
+    reply_limit = 280
+    can_reply_privately = True
+    private_reply_limit = 10_000
 
     def build_query(self, query):
         text = query.search_string()
@@ -238,15 +244,34 @@ class XConnector(BaseConnector):
             )
         return None
 
-    def reply(self, target, text):
-        """``POST /2/tweets`` as a reply (needs a user-context token with tweet.write)."""
-        self.check_reply(text)
-        if len(text) > self.MAX_LENGTH:
-            raise ConfigurationError(f"An X reply is at most {self.MAX_LENGTH} characters ({len(text)} given)")
+    def reply(self, target, text, private=False):
+        """``POST /2/tweets`` as a reply, or with ``private`` a direct message
+        (``POST /2/dm_conversations/with/:participant_id/messages``) to the
+        post's author. Needs a user-context token (``tweet.write``, and
+        ``dm.write`` for messages)."""
+        self.check_reply(target, text, private)
+        headers = {"Authorization": f"Bearer {self.setting('access_token')}"}
+        if private:
+            payload = self.http.post_json(
+                f"{API}/dm_conversations/with/{self._participant(target)}/messages",
+                json={"text": text.strip()},
+                headers=headers,
+            )
+            data = payload.get("data") or {}
+            if not data.get("dm_event_id"):
+                raise ConnectorError(f"X did not return the new message: {payload}")
+            return self.mention(
+                external_id=data["dm_event_id"],
+                text=text.strip(),
+                url=f"https://x.com/messages/{data.get('dm_conversation_id') or ''}".rstrip("/"),
+                thread_id=target.thread_id or target.external_id,
+                parent_id=target.external_id,
+                raw=data,
+            )
         payload = self.http.post_json(
             f"{API}/tweets",
-            json={"text": text, "reply": {"in_reply_to_tweet_id": target.external_id}},
-            headers={"Authorization": f"Bearer {self.setting('access_token')}"},
+            json={"text": text.strip(), "reply": {"in_reply_to_tweet_id": target.external_id}},
+            headers=headers,
         )
         data = payload.get("data") or {}
         if not data.get("id"):
@@ -286,3 +311,17 @@ class XConnector(BaseConnector):
             account_ref=user.get("id"),
             findings=findings,
         )
+
+    def check_reply(self, target, text, private=False):
+        checked = super().check_reply(target, text, private)
+        if private:
+            self._participant(target)
+        return checked
+
+    @staticmethod
+    def _participant(target):
+        """The numeric id of the post's author, whom a direct message goes to."""
+        author_id = (target.raw or {}).get("author_id")
+        if not author_id or not str(author_id).isdigit():
+            raise ReplyError("missing_target", "This X post was stored without its author's id: no message possible")
+        return str(author_id)

@@ -40,7 +40,7 @@ class YouTubeConnector(BaseConnector):
     needs_terms = False
     can_reply = True
     reply_settings = ("access_token",)  # an OAuth token: API keys cannot write
-    MAX_LENGTH = 10_000  # characters of a comment
+    reply_limit = 10_000  # characters of a comment
 
     def check(self, query):
         if not (self.setting("api_key") or self.setting("access_token")):
@@ -77,12 +77,10 @@ class YouTubeConnector(BaseConnector):
         mentions = self.parse(payload)
         return mentions, payload.get("nextPageToken")
 
-    def reply(self, target, text):
+    def reply(self, target, text, private=False):
         """``comments.insert``: answer a comment in its thread (YouTube threads
         have one level: a reply to a reply goes to the top-level comment)."""
-        self.check_reply(text)
-        if len(text) > self.MAX_LENGTH:
-            raise ConfigurationError(f"A YouTube comment has at most {self.MAX_LENGTH} characters")
+        self.check_reply(target, text, private)
         parent = target.parent_id or target.external_id
         payload = self.http.post_json(
             f"{API}/comments",

@@ -23,3 +23,6 @@ from . import social_crm_demo
 from . import social_crm_dashboard
 from . import social_crm_mention_analysis
 from . import social_crm_analysis_agreement
+from . import helpdesk_ticket_team
+from . import res_users
+from . import mail_template

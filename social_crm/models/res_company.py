@@ -38,6 +38,17 @@ class ResCompany(models.Model):
     social_crm_sla_hours_high = fields.Float("High priority: answer within (hours)", default=4.0)
     social_crm_sla_hours_medium = fields.Float("Medium priority: answer within (hours)", default=8.0)
     social_crm_sla_hours_low = fields.Float("Low priority: answer within (hours)", default=24.0)
+    # resolution targets are optional: 0 means none
+    social_crm_resolution_hours_urgent = fields.Float("Very high priority: resolve within (hours)")
+    social_crm_resolution_hours_high = fields.Float("High priority: resolve within (hours)")
+    social_crm_resolution_hours_medium = fields.Float("Medium priority: resolve within (hours)")
+    social_crm_resolution_hours_low = fields.Float("Low priority: resolve within (hours)")
+    social_crm_followup_hours = fields.Float(
+        "Follow-ups join the ticket within (hours)",
+        default=48.0,
+        help="A new post of the same author in the same thread (or under the same subject) joins the author's "
+        "open ticket when it comes within this many hours of their previous one. 0: only answers join.",
+    )
     social_crm_helpdesk_team_id = fields.Many2one("helpdesk.ticket.team", "Default helpdesk team for social tickets")
     social_crm_crm_team_id = fields.Many2one("crm.team", "Default sales team for social leads")
 
@@ -124,3 +135,13 @@ class ResCompany(models.Model):
             "2": self.social_crm_sla_hours_high,
             "1": self.social_crm_sla_hours_medium,
         }.get(priority, self.social_crm_sla_hours_low)
+
+    def _social_crm_resolution_deadline(self, priority, start):
+        """When a social ticket of ``priority`` must be solved; False without a target."""
+        self.ensure_one()
+        hours = {
+            "3": self.social_crm_resolution_hours_urgent,
+            "2": self.social_crm_resolution_hours_high,
+            "1": self.social_crm_resolution_hours_medium,
+        }.get(priority, self.social_crm_resolution_hours_low)
+        return start + timedelta(hours=hours) if hours and hours > 0 else False

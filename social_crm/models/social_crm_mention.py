@@ -173,6 +173,7 @@ class SocialCrmMention(models.Model):
     routing_rule_id = fields.Many2one("social.crm.routing.rule", readonly=True, ondelete="set null", check_company=True)
     routing_note = fields.Char(readonly=True)
     ticket_id = fields.Many2one("helpdesk.ticket", index="btree_not_null", ondelete="set null", check_company=True)
+    user_id = fields.Many2one("res.users", "Assigned to", domain=[("share", "=", False)], index="btree_not_null")
     lead_id = fields.Many2one("crm.lead", index="btree_not_null", ondelete="set null", check_company=True)
     # kept for replies and audits; not prefetched with the other fields (it is the largest column)
     raw_payload = fields.Json(readonly=True, prefetch=False, groups="social_crm.group_social_crm_manager")
@@ -459,7 +460,11 @@ class SocialCrmMention(models.Model):
         """Apply the first matching routing rule to each analysed mention."""
         first_rule = self.env["social.crm.routing.rule"].search([])._matcher()
         decisions = defaultdict(lambda: self.browse())
-        for mention in self.filtered(lambda m: m.direction == "in" and m.state == "analysed"):
+        to_route = self.filtered(lambda m: m.direction == "in" and m.state == "analysed")
+        # the conversation comes first: an answer to a post of an open ticket (or a
+        # follow-up of its author) joins it, whatever the rules would do with it
+        to_route -= self.env["helpdesk.ticket"]._social_route_conversations(to_route)
+        for mention in to_route:
             decisions[first_rule(mention)] |= mention
         tickets = defaultdict(lambda: self.browse())
         for rule, mentions in decisions.items():
@@ -477,50 +482,9 @@ class SocialCrmMention(models.Model):
             self._route_to_tickets(tickets)
 
     def _route_to_tickets(self, mentions_by_rule):
-        """One ticket per conversation: join open tickets of the same thread (or
-        of the parent post), create the missing ones in one batch."""
-        Ticket = self.env["helpdesk.ticket"].sudo()
-        mentions = self.browse().union(*mentions_by_rule.values()).sorted("id")
-        rule_of = {m: rule for rule, ms in mentions_by_rule.items() for m in ms}
-        # conversations are joined within a company only (two companies may hear the same thread)
-        keys = {m: (m.company_id.id, m._thread_key()) for m in mentions}
-        open_by_key = {
-            (t.company_id.id, t.social_thread_key): t
-            for t in Ticket.search(
-                [
-                    ("social_thread_key", "in", list({key for _company, key in keys.values()})),
-                    ("company_id", "in", mentions.company_id.ids),
-                    ("closed", "=", False),
-                ],
-                order="id",
-            )
-        }
-        parents = mentions.filtered("parent_ref")
-        by_parent = {}
-        if parents:
-            # with the platform, so that the (platform, external_id) unique index serves it
-            domain = [
-                ("platform", "in", list(set(parents.mapped("platform")))),
-                ("external_id", "in", parents.mapped("parent_ref")),
-                ("ticket_id", "!=", False),
-            ]
-            for parent in self.search(domain).filtered(lambda p: not p.ticket_id.closed):
-                by_parent[(parent.company_id.id, parent.platform, parent.external_id)] = parent.ticket_id
-        joined = defaultdict(lambda: self.browse())  # existing ticket -> mentions
-        new_groups = {}  # thread key -> mentions of a ticket to create
-        new_by_external = {}  # (platform, external id) -> thread key of a new group
-        for mention in mentions:
-            key = keys[mention]
-            company = mention.company_id.id
-            ticket = open_by_key.get(key) or by_parent.get((company, mention.platform, mention.parent_ref))
-            if ticket:
-                joined[ticket] |= mention
-                continue
-            key = new_by_external.get((company, mention.platform, mention.parent_ref), key)
-            new_groups.setdefault(key, self.browse())
-            new_groups[key] |= mention
-            new_by_external[(company, mention.platform, mention.external_id)] = key
-        self._route_groups(Ticket, joined, new_groups, rule_of)
+        """One ticket per conversation (the grouping belongs to helpdesk.ticket;
+        _route continued the open conversations already)."""
+        return self.env["helpdesk.ticket"]._social_route_mentions(mentions_by_rule, conversations=False)
 
     @api.model
     def _route_groups(self, Target, joined, new_groups, rule_of):
@@ -624,7 +588,8 @@ class SocialCrmMention(models.Model):
             cache[partner.id] = total or 0.0
         return total or 0.0
 
-    def _compute_ticket_priority(self, value_cache=None):
+    def _compute_ticket_priority(self, value_cache=None, **extra):
+        """``extra``: keyword arguments of ``priority_score`` (e.g. ``expected_compound``)."""
         self.ensure_one()
         compound = self.sentiment_score if self.sentiment_label not in (False, "not_scored") else None
         return priority_score(
@@ -633,7 +598,8 @@ class SocialCrmMention(models.Model):
             intent=self.intent or "other",
             influence=self.author_id.influence_score,
             customer_value=self._customer_value(value_cache),
-            drivers=self._sentiment_reason(),
+            sentiment_drivers=self._sentiment_reason(),
+            **extra,
         )
 
     def _route_to_leads(self, rule):

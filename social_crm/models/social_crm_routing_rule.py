@@ -79,8 +79,10 @@ class SocialCrmRoutingRule(models.Model):
                     )
 
     def _company_value(self, name, company):
-        """The team or user of field ``name`` if it may act for ``company``, else nothing."""
-        self.ensure_one()
+        """The team or user of field ``name`` if it may act for ``company``, else
+        nothing (nothing either for no rule: a ticket made by hand)."""
+        if len(self) > 1:
+            self.ensure_one()
         value = self.sudo()[name]
         if not value:
             return value

@@ -143,8 +143,10 @@ class TestUnderstandAndAct(UnderstandingCase):
         self.assertEqual(ticket.social_sentiment_label, "negative")
         self.assertEqual(ticket.social_influence, mention.author_id.influence_score)
         self.assertIn("refund", ticket.description)
-        hours = (ticket.social_response_deadline - ticket.create_date).total_seconds() / 3600
-        self.assertAlmostEqual(hours, self.env.company.social_crm_sla_hours_urgent, places=2)
+        # the clock starts when the customer posted, not when the ticket was made
+        self.assertEqual(ticket.social_sla_start, mention.posted_at)
+        hours = (ticket.social_response_deadline - mention.posted_at).total_seconds() / 3600
+        self.assertAlmostEqual(hours, self.env.company.social_crm_sla_hours_high, places=2)
 
     def test_same_conversation_same_ticket(self):
         first = self.ingest("My order never arrived, this is unacceptable", thread="conv-1")
@@ -160,10 +162,10 @@ class TestUnderstandAndAct(UnderstandingCase):
         self.assertEqual(reply.ticket_id, first.ticket_id)
         self.assertEqual(self.env["helpdesk.ticket"].search_count([("social_thread_key", "=", "x:conv-1")]), 1)
         self.assertEqual(first.ticket_id.social_mention_count, 3)
-        # the conversation's new messages are a note on the ticket, in full view: the
+        # each message of the conversation is a chatter message, in full view: the
         # chatter folds away what html_sanitize marks as quoted (data-o-mail-quote)
-        [note] = first.ticket_id.message_ids.filtered(lambda m: "Still waiting" in (m.body or ""))
-        self.assertIn("Why is nobody answering?", note.body)
+        [_still] = first.ticket_id.message_ids.filtered(lambda m: "Still waiting" in (m.body or ""))
+        [note] = first.ticket_id.message_ids.filtered(lambda m: "Why is nobody answering?" in (m.body or ""))
         self.assertNotIn("data-o-mail-quote", note.body)
         # the customer's words as text: line breaks kept, links clickable, markup escaped
         self.assertIn('<a href="https://status.acme.example/incident"', note.body)
@@ -390,7 +392,7 @@ class TestUnderstandAndAct(UnderstandingCase):
         mention = self.ingest("The export is broken, please help")
         self.process()
         ticket = mention.ticket_id
-        with freeze_time(ticket.create_date + timedelta(hours=3, minutes=30)):
+        with freeze_time(ticket.social_sla_start + timedelta(hours=3, minutes=30)):
             ticket._social_mark_answered()
         self.assertAlmostEqual(ticket.social_first_response_hours, 3.5, places=2)
         [[avg]] = self.env["helpdesk.ticket"]._read_group(

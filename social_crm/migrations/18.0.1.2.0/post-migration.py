@@ -21,6 +21,14 @@ name their parent by its external id (its URI) when it is stored, otherwise by
 the instance key ``<base_url>/api/v1/statuses/<id>`` that ``local_ref`` holds;
 their thread is the root of the conversation (empty when unknown). Tickets take
 the conversation key of their first mention again.
+
+3. The SLA of social tickets counts from the customer's post and
+keeps its breaches.
+
+Existing tickets get their clock start (the source post), their next
+escalation (the old deadline, for unanswered ones) and the breaches already
+known: answered after the deadline, or escalated (the old escalation moved the
+deadline, so the original one is lost; an escalation means it was missed).
 """
 
 import logging
@@ -42,6 +50,7 @@ def migrate(cr, version):
         return
     _split_identities(cr)
     _rekey_mastodon(cr)
+    _sla_from_the_post(cr)
 
 
 def _split_identities(cr):
@@ -148,3 +157,25 @@ def _rekey_mastodon(cr):
         if ticket.social_thread_key != key:
             ticket.social_thread_key = key
     _logger.info("social_crm: %d Mastodon mention(s) re-keyed, %d ticket(s) checked", changed, len(tickets))
+
+
+def _sla_from_the_post(cr):
+    cr.execute(
+        """UPDATE helpdesk_ticket AS t
+              SET social_sla_start = LEAST(COALESCE(m.posted_at, t.create_date), t.create_date)
+             FROM social_crm_mention AS m
+            WHERE m.id = t.social_mention_id AND t.social_sla_start IS NULL"""
+    )
+    cr.execute(
+        """UPDATE helpdesk_ticket
+              SET social_escalate_at = social_response_deadline
+            WHERE social_response_deadline IS NOT NULL
+              AND social_first_response_at IS NULL
+              AND social_escalate_at IS NULL"""
+    )
+    cr.execute(
+        """UPDATE helpdesk_ticket
+              SET social_sla_breached = TRUE
+            WHERE social_response_deadline IS NOT NULL
+              AND (social_escalation_level > 0 OR social_first_response_at > social_response_deadline)"""
+    )
