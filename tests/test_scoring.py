@@ -99,7 +99,7 @@ def test_sentiment_drivers_are_quoted_in_the_explanation():
     _priority, _score, breakdown = priority_score(
         "terrible, worst app", compound=-0.8, intent="complaint", sentiment_drivers=("terrible", "worst")
     )
-    assert "negative sentiment -0.80 ('terrible', 'worst') (+24.0)" in breakdown["reasons"]
+    assert "negative sentiment -0.80 (+24.0): 'terrible', 'worst'" in breakdown["reasons"]
 
 
 def test_priority_is_monotonic_in_each_signal():

@@ -254,7 +254,7 @@ def priority_score(
         drivers = sentiment_drivers
     else:
         drivers = ", ".join(f"'{word}'" for word in sentiment_drivers or ())
-    drivers = f" ({drivers})" if drivers else ""
+    drivers = f": {drivers}" if drivers else ""
     if unknown and parts["sentiment"]:
         why = "sentiment not scored" if compound is None else f"positive score {compound:+.2f} on a complaint"
         source = "average of scored" if expected_compound is not None else "usual for"
@@ -262,7 +262,7 @@ def priority_score(
             f"{why}, counted as {expected:+.2f} ({source} {intent.replace('_', ' ')}s) (+{parts['sentiment']})"
         )
     elif parts["sentiment"]:
-        reasons.append(f"negative sentiment {compound:+.2f}{drivers} (+{parts['sentiment']})")
+        reasons.append(f"negative sentiment {compound:+.2f} (+{parts['sentiment']}){drivers}")
     if parts["intent"]:
         reasons.append(f"{intent.replace('_', ' ')} (+{parts['intent']})")
     if parts["influence"]:

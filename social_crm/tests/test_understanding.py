@@ -146,7 +146,7 @@ class TestUnderstandAndAct(UnderstandingCase):
         # the clock starts when the customer posted, not when the ticket was made
         self.assertEqual(ticket.social_sla_start, mention.posted_at)
         hours = (ticket.social_response_deadline - mention.posted_at).total_seconds() / 3600
-        self.assertAlmostEqual(hours, self.env.company.social_crm_sla_hours_high, places=2)
+        self.assertAlmostEqual(hours, self.env.company.social_crm_sla_hours_urgent, places=2)
 
     def test_same_conversation_same_ticket(self):
         first = self.ingest("My order never arrived, this is unacceptable", thread="conv-1")
