@@ -11,10 +11,12 @@ from datetime import timedelta
 from unittest.mock import patch
 from urllib.parse import parse_qs
 
+import lxml.html
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import html_sanitize
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -407,6 +409,43 @@ class TestEngageConversation(EngageCase):
         self.assertFalse(m3.author_id)  # an author without a contact signs with their name
         self.assertEqual(m3.email_from, "Zoe (@zoe)")
         self.assertNotIn("data-o-mail-quote", m1.body + m2.body + m3.body)
+
+    def test_hostile_posts_stay_inert_in_the_conversation(self):
+        # the conversation's bodies are written without Odoo's sanitiser: whatever
+        # a post holds, what the sanitiser would remove is never in them
+        first, ticket = self.ticket_of("My order never arrived, unacceptable", thread_id="conv-h", handle="eve")
+        words = '<script>alert(1)</script><img src=x onerror="alert(2)"> "><a href="javascript:alert(3)">x</a>'
+        self.post(words, thread_id="conv-h", handle="eve", title="<svg onload=alert(4)>")
+        self.process()
+        # and a post stored by other means (an older version, a script) with hostile addresses
+        stored = self.Mention.create(
+            {
+                "platform": "x",
+                "external_id": "engage-hostile",
+                "account_id": self.streams["x"].account_id.id,
+                "text": words,
+                "url": "javascript:alert(5)",
+                "author_handle": '"><script>alert(6)</script>',
+                "direction": "in",
+            }
+        )
+        stored.author_id = first.author_id
+        first.author_id.sudo().write({"avatar_url": "javascript:alert(7)"})
+        self.env["helpdesk.ticket"]._social_log_conversation([(ticket, stored)])
+        self.env.invalidate_all()
+        bodies = self.messages(ticket)[1:].mapped("body")
+        self.assertEqual(len(bodies), 2)
+        for body in bodies:
+            self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", body)  # the words, as words
+            tree = lxml.html.fragment_fromstring(body, create_parent="div")
+            self.assertEqual({e.tag for e in tree.iter()} - {"div", "p", "b", "a", "img", "br"}, set())
+            for element in tree.iter():
+                self.assertFalse([name for name in element.attrib if name.startswith("on")], body)
+                for name in ("href", "src"):
+                    self.assertRegex(element.get(name, "https://"), r"^https?://", body)
+            # the sanitiser would remove nothing (compared as parsed trees)
+            sanitized = lxml.html.fragment_fromstring(html_sanitize(body, sanitize_style=True), create_parent="div")
+            self.assertEqual(lxml.html.tostring(sanitized), lxml.html.tostring(tree))
 
     def test_the_answer_to_our_reply_joins_the_ticket_on_every_platform(self):
         # each platform's thread and parent keys, as its connector gives them: the
