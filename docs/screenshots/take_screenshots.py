@@ -26,10 +26,15 @@ def xmlid_action(name):
 
 def screens(ids):
     return [
+        ("overview", xmlid_action("social_crm.social_crm_overview_action")),
         ("mentions", xmlid_action("social_crm.social_crm_mention_action")),
         ("mention_form", f"/odoo/action-social_crm.social_crm_mention_action/{ids['mention']}"),
         ("mentions_report", xmlid_action("social_crm.social_crm_mention_action_report")),
         ("ticket_social", f"/odoo/action-social_crm.helpdesk_ticket_action_social/{ids['ticket']}"),
+        ("ticket_conversation", f"/odoo/action-social_crm.helpdesk_ticket_action_social/{ids['conversation']}"),
+        ("reply_composer", f"/odoo/action-social_crm.helpdesk_ticket_action_social/{ids['conversation']}"),
+        ("contact_social", f"/odoo/contacts/{ids['partner']}"),
+        ("advocacy_programs", xmlid_action("social_crm.social_crm_advocacy_program_action")),
         ("lead_social", f"/odoo/crm/{ids['lead']}"),
         ("advocates_kanban", xmlid_action("social_crm.social_crm_advocate_action")),
         ("identities", xmlid_action("social_crm.social_crm_author_action")),
@@ -65,7 +70,26 @@ def record_ids(url, db):
         "mention": first("social.crm.mention", [("external_id", "=", "demo-m05")]),
         "ticket": first("helpdesk.ticket", [("social_mention_id", "!=", False)], "priority desc, id"),
         "lead": first("crm.lead", [("social_mention_id", "!=", False)]),
+        "conversation": longest_conversation(url, db, uid),
+        "partner": first("res.partner", [("social_author_ids", "!=", False)]),
     }
+
+
+def longest_conversation(url, db, uid):
+    """The social ticket with the most posts."""
+    groups = rpc(
+        url,
+        db,
+        "object",
+        "execute_kw",
+        uid,
+        "admin",
+        "social.crm.mention",
+        "read_group",
+        [[("ticket_id", "!=", False)], ["ticket_id"], ["ticket_id"]],
+        {"orderby": "ticket_id_count desc", "lazy": True},
+    )
+    return max(groups, key=lambda g: g["ticket_id_count"])["ticket_id"][0]
 
 
 class Chrome:
@@ -146,7 +170,13 @@ def main():
         chrome.goto(f"{args.url}/odoo", settle=10)  # first load builds the asset bundles
         for name, path in screens(ids):
             chrome.goto(f"{args.url}{path}", settle=4)
-            if name in ("ticket_social", "lead_social"):
+            if name == "reply_composer":
+                chrome.evaluate(
+                    "[...document.querySelectorAll('button')].find(b => b.textContent.trim() === "
+                    "'Reply on the platform')?.click()"
+                )
+                time.sleep(2)
+            if name in ("ticket_social", "lead_social", "contact_social"):
                 chrome.evaluate(
                     "[...document.querySelectorAll('a.nav-link')].find(a => a.textContent.trim() === 'Social')?.click()"
                 )
