@@ -543,9 +543,10 @@ class HelpdeskTicket(models.Model):
         never falls; the explanation says which post. The targets stay."""
         value_cache = {}
         expected = self._social_expected_compounds(self.env["social.crm.mention"].union(*mentions_by_ticket.values()))
+        top = max(int(level) for level, _label in self._fields["priority"].selection)
         for ticket, mentions in mentions_by_ticket.items():
-            if ticket.stage_id.closed:
-                continue
+            if ticket.stage_id.closed or int(ticket.priority or 0) >= top:
+                continue  # nothing to raise
             best = None
             for mention in mentions.filtered(lambda m: m.direction == "in" and m.analysis_version):
                 priority, score, breakdown = mention._compute_ticket_priority(
