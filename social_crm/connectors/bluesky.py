@@ -240,6 +240,16 @@ class BlueskyConnector(BaseConnector):
             raw=post,
         )
 
+    def reply_raw(self, raw):
+        """The content id, and the root of the thread (not the post's text)."""
+        if not isinstance(raw, dict) or "cid" not in raw:
+            return {}
+        kept = {"cid": raw["cid"]}
+        root = ((raw.get("record") or {}).get("reply") or {}).get("root")
+        if root:
+            kept["record"] = {"reply": {"root": root}}
+        return kept
+
     def check_reply(self, target, text, private=False):
         checked = super().check_reply(target, text, private)
         if not (target.raw or {}).get("cid"):

@@ -51,6 +51,7 @@ class MastodonConnector(BaseConnector):
     local_refs = True
     reply_counting = "mastodon"
     can_reply_privately = True  # a direct message (visibility "direct")
+    reply_keys = ("id", "visibility")  # the status id on the instance, and who may see the answer
     private_reply_counting = "mastodon"
 
     @property

@@ -205,6 +205,12 @@ class FacebookConnector(GraphConnector):
     # (https://developers.facebook.com/docs/messenger-platform/discovery/private-replies/)
     can_reply_privately = True
     private_reply_limit = 2000
+    reply_keys = ("item", "comment_id", "parent", "like_count")  # tell a comment from a post
+
+    def reply_raw(self, raw):
+        """Whether it is a comment: ``item``, and which of the other keys are there."""
+        kept = super().reply_raw(raw)
+        return {key: value if key == "item" else True for key, value in kept.items()}
 
     def _private_reply(self, target, text, headers):
         """``POST /{page-id}/messages`` with ``recipient: {comment_id}`` (or
@@ -369,6 +375,12 @@ class InstagramConnector(GraphConnector):
 
     MEDIA_FIELDS = "id,caption,timestamp,permalink,username,comments_count,like_count,media_type"
     COMMENT_FIELDS = "id,text,timestamp,username,like_count"
+
+    def reply_raw(self, raw):
+        """Only whether it is a media (answered with a comment) or a comment."""
+        if not isinstance(raw, dict):
+            return {}
+        return {"media_type": raw.get("media_type")} if "media_type" in raw or "caption" in raw else {}
 
     def _reply_edge(self, target):
         raw = target.raw or {}

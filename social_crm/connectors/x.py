@@ -78,6 +78,7 @@ class XConnector(BaseConnector):
     reply_counting = "x"
     reply_limit = 280
     can_reply_privately = True
+    reply_keys = ("author_id",)  # whom a direct message goes to
     private_reply_limit = 10_000
 
     def build_query(self, query):

@@ -3,14 +3,17 @@ import datetime
 import logging
 import re
 import textwrap
+import threading
 from collections import Counter, defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL, plaintext2html
+from odoo.tools import SQL, plaintext2html, split_every
 from odoo.tools.mail import generate_tracking_message_id
+
+from . import config_params
 
 _logger = logging.getLogger(__name__)
 
@@ -28,6 +31,7 @@ EXPECTED_MIN_SAMPLES = 20
 EXPECTED_DAYS = 90
 REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|antw|fw|fwd|wg|tr|rv|r)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 EARLIEST = datetime.datetime.min
+ESCALATION_BATCH = 200  # tickets escalated per transaction (default of the system parameter)
 
 
 def _conversation_keys(mention):
@@ -678,7 +682,12 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _cron_escalate_social_tickets(self):
         """Record the targets that passed, raise the priority of unanswered
-        social tickets past their deadline and ask the team leader to act."""
+        social tickets past their deadline and ask the team leader to act.
+
+        The tickets are escalated a batch at a time, each batch committed (not
+        in tests) with its progress; returns the escalated tickets."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        size = config_params.int_param(self.env, config_params.ESCALATION_BATCH, ESCALATION_BATCH, minimum=1)
         now = fields.Datetime.now()
         late = self.search(
             expression.AND([self._social_sla_domains()["overdue"], [("social_sla_breached", "=", False)]])
@@ -697,8 +706,17 @@ class HelpdeskTicket(models.Model):
                 ("social_response_deadline", "<", now),
             ]
         )
-        for ticket in overdue:
-            ticket._social_escalate()
+        if auto_commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        done = 0
+        for batch in split_every(size, overdue.ids, self.browse):
+            for ticket in batch:
+                ticket._social_escalate()
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(overdue) - done)
+            if auto_commit:
+                # each batch is kept: a crash escalates the rest on the next run, not these twice
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return overdue
 
     def _social_escalate(self):

@@ -1,15 +1,30 @@
 import logging
 import math
 import secrets
+import threading
+import traceback
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from ..connectors import CONNECTORS, HttpClient, PayloadError, connection, get_connector
+from ..connectors import (
+    CONNECTORS,
+    AuthenticationError,
+    ConfigurationError,
+    ConnectorError,
+    HttpClient,
+    PayloadError,
+    RateLimitedError,
+    TransientError,
+    connection,
+    get_connector,
+)
 from ..connectors.http import MAX_WAIT
 from ..connectors.redaction import redact
 from ..connectors.webhooks import valid_hub_signature, valid_token
+from . import config_params
 from . import social_crm_messages as messages
 from .counting import count_by
 
@@ -26,6 +41,8 @@ DESTINATION_FIELDS = ("platform", "base_url")
 # names, IP addresses or networks (CIDR), separated by commas or spaces
 ALLOWED_HOSTS_PARAM = "social_crm.allowed_hosts"
 DEFAULT_RATE_LIMIT_WAIT = 900  # seconds, when a platform does not say how long to wait
+ACCOUNTS_PER_BATCH = 10  # accounts pulled per cron batch, each committed (default of the system parameter)
+BACKOFF_MAX_MINUTES = 24 * 60  # longest wait after failed pulls (default of the system parameter)
 
 
 def clamp_wait(seconds):
@@ -338,6 +355,7 @@ class SocialCrmAccount(models.Model):
 
     def _record_failure(self, error, state="error", retry_after=None, api_calls=0):
         now = fields.Datetime.now()
+        cap = 60 * config_params.int_param(self.env, config_params.BACKOFF_MAX_MINUTES, BACKOFF_MAX_MINUTES, minimum=1)
         for account in self:
             message = redact(f"{type(error).__name__}: {error}", account._secret_values())
             # in the language of whoever waits for this pull, if anyone does
@@ -346,8 +364,10 @@ class SocialCrmAccount(models.Model):
             count = account.error_count + 1
             wait = retry_after
             if wait is None:
-                # back off: 1, 2, 4... pull intervals, at most a day (no overflow on a long failing streak)
-                wait = account.pull_interval * 60 * 2 ** min(count - 1, 20)
+                # back off: 1, 2, 4... pull intervals, at most the cap (a day by default;
+                # no overflow on a long failing streak); a platform's own wait is not capped
+                interval = account.pull_interval * 60
+                wait = min(interval * 2 ** min(count - 1, 20), max(cap, interval))
             account.write(
                 {
                     "state": state,
@@ -359,6 +379,74 @@ class SocialCrmAccount(models.Model):
                 }
             )
             _logger.warning("Social CRM account %s (%s) failed: %s", account.name, account.platform, message)
+
+    # -------------------------------------------------------------------- pull
+
+    @api.model
+    def _cron_pull_mentions(self):
+        """Scheduled action: pull the accounts that are due, a batch at a time."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        due_domain = [
+            ("active", "=", True),
+            ("stream_ids.active", "=", True),
+            "|",
+            ("next_pull_at", "=", False),
+            ("next_pull_at", "<=", fields.Datetime.now()),
+        ]
+        Account = self.sudo()
+        size = config_params.int_param(self.env, config_params.PULL_BATCH, ACCOUNTS_PER_BATCH, minimum=1)
+        accounts = Account.search(due_domain, order="next_pull_at asc nulls first, id", limit=size)
+        if not accounts:
+            return
+        accounts._pull(auto_commit=auto_commit)
+        remaining = Account.search_count(due_domain)
+        self.env["ir.cron"]._notify_progress(done=len(accounts), remaining=remaining)
+
+    def _pull(self, auto_commit=True):
+        """Pull each account's streams; one failing account never stops the others.
+
+        Returns the number of mentions created."""
+        created = 0
+        for account in self.sudo():
+            if not account._try_lock():
+                _logger.info("Account %s is being pulled by another worker; skipped", account.name)
+                continue
+            http_calls = 0
+            created_before = created
+            try:
+                connector = account._get_connector()
+                for stream in account.stream_ids.filtered("active"):
+                    created += len(stream._pull(connector, auto_commit=auto_commit))
+                http_calls = connector.http.calls
+                account._record_success(api_calls=http_calls)
+                account.last_pull_count = created - created_before
+            except RateLimitedError as err:
+                account._record_failure(err, state="rate_limited", retry_after=account._rate_limit_wait(err))
+            except TransientError as err:
+                # network trouble or a platform outage: nothing to fix on our side, retried with back-off
+                account._record_failure(err, state="retrying")
+            except (AuthenticationError, ConfigurationError, ConnectorError) as err:
+                account._record_failure(err)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as err:
+                # another worker changed the same rows (an author's profile): the page is
+                # rolled back with its cursor and read again on the next run
+                if not auto_commit:
+                    raise
+                self.env.cr.rollback()
+                self.env.reset()
+                _logger.info("Concurrent update while pulling %s (%s); resumed on the next run", account.name, err)
+                continue
+            except Exception as err:  # a bug or bad data in one account must not stop the cron
+                # the traceback, without the account's secrets should an error quote one
+                trace = redact("".join(traceback.format_exception(err)), account._secret_values())
+                _logger.error("Unexpected error while pulling account %s:\n%s", account.name, trace)
+                account._record_failure(err)
+            account._notify_pull_result(created - created_before)
+            if auto_commit:
+                # each account is one unit of work: keep what it stored even if
+                # a later account crashes the worker
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return created
 
     # ---------------------------------------------------------------- webhooks
 

@@ -1,6 +1,8 @@
+import json
 import logging
 import threading
 from collections import defaultdict
+from datetime import timedelta
 
 import psycopg2
 from markupsafe import Markup
@@ -16,13 +18,16 @@ from ..connectors.records import http_url, sanitize_mention
 from ..connectors.redaction import redact
 from ..scoring import priority_score
 from ..text_analysis import ANALYZER_VERSION, analyze
+from . import config_params
 from .social_crm_account import PLATFORMS
 from .social_crm_routing_rule import INTENTS
 from .time_limit import TimeLimitExceeded, Watchdog
 
 _logger = logging.getLogger(__name__)
 
-PROCESS_BATCH = 1000  # mentions analysed and routed per transaction
+PROCESS_BATCH = 1000  # mentions analysed and routed per transaction (default of the system parameter)
+RAW_PAYLOAD_DAYS = 90  # days a raw payload is kept whole (default of the system parameter)
+RAW_PAYLOAD_BATCH = 1000  # payloads trimmed per transaction (default of the system parameter)
 # A mention whose processing was started this many times without finishing (the
 # worker was killed: too slow, out of memory) is marked as failed and skipped.
 MAX_PROCESS_ATTEMPTS = 3
@@ -175,8 +180,12 @@ class SocialCrmMention(models.Model):
     ticket_id = fields.Many2one("helpdesk.ticket", index="btree_not_null", ondelete="set null", check_company=True)
     user_id = fields.Many2one("res.users", "Assigned to", domain=[("share", "=", False)], index="btree_not_null")
     lead_id = fields.Many2one("crm.lead", index="btree_not_null", ondelete="set null", check_company=True)
-    # kept for replies and audits; not prefetched with the other fields (it is the largest column)
+    # kept for replies and audits; not prefetched with the other fields (it is the largest column);
+    # after ``social_crm.raw_payload_days`` only what replies read is kept (see _gc_raw_payloads)
     raw_payload = fields.Json(readonly=True, prefetch=False, groups="social_crm.group_social_crm_manager")
+    raw_payload_trimmed = fields.Boolean(
+        readonly=True, copy=False, help="The raw payload is old: only what replies need of it was kept."
+    )
 
     _sql_constraints = [
         (
@@ -258,7 +267,8 @@ class SocialCrmMention(models.Model):
         only the culprit stays behind, and after ``MAX_PROCESS_ATTEMPTS`` it is
         marked as failed instead of coming first again."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
-        batch = self.search_fetch(TO_PROCESS, ["process_attempts"], limit=PROCESS_BATCH, order="id")
+        size = config_params.int_param(self.env, config_params.PROCESS_BATCH, PROCESS_BATCH, minimum=1)
+        batch = self.search_fetch(TO_PROCESS, ["process_attempts"], limit=size, order="id")
         if not batch:
             return
         # the least tried first: a mention that keeps killing the worker does not come first again
@@ -503,6 +513,66 @@ class SocialCrmMention(models.Model):
             group._set_routed(rule_of[group[0]], record)
             to_log[record] = group
         Target._social_log_mentions(to_log)
+
+    @api.autovacuum
+    def _gc_raw_payloads(self):
+        """Drop the raw payloads stored more than ``social_crm.raw_payload_days``
+        days ago (0: keep them), but for what replying reads from them (each
+        connector's ``reply_raw``): replies still work, on every platform, and
+        ``local_ref`` (derived from the payload) stays as it was.
+
+        Batched, each batch committed when not testing; returns how many
+        payloads were trimmed."""
+        days = config_params.int_param(self.env, config_params.RAW_PAYLOAD_DAYS, RAW_PAYLOAD_DAYS)
+        if not days:
+            return 0
+        size = config_params.int_param(self.env, config_params.RAW_PAYLOAD_BATCH, RAW_PAYLOAD_BATCH, minimum=1)
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        before = fields.Datetime.now() - timedelta(days=days)
+        self.flush_model(["raw_payload", "raw_payload_trimmed", "account_id"])
+        connectors = {}
+        done = 0
+        while True:
+            # a sequential scan once a day: no index is worth its writes on every ingestion
+            self.env.cr.execute(
+                SQL(
+                    """SELECT id, account_id, raw_payload FROM social_crm_mention
+                        WHERE create_date < %s AND raw_payload IS NOT NULL AND raw_payload_trimmed IS NOT TRUE
+                     ORDER BY id LIMIT %s""",
+                    before,
+                    size,
+                )
+            )
+            rows = self.env.cr.fetchall()
+            if not rows:
+                break
+            kept = []
+            for mention_id, account_id, raw in rows:
+                if account_id not in connectors:
+                    account = self.env["social.crm.account"].sudo().browse(account_id).exists()
+                    connectors[account_id] = account._get_connector() if account else None
+                connector = connectors[account_id]
+                part = connector.reply_raw(raw) if connector else {}
+                kept.append((mention_id, json.dumps(part) if part else None))
+            # in SQL: the ORM would compute local_ref again for nothing (it reads what is kept)
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE social_crm_mention AS m
+                          SET raw_payload = v.raw, raw_payload_trimmed = TRUE
+                         FROM (VALUES %s) AS v(id, raw)
+                        WHERE m.id = v.id""",
+                    SQL(", ").join(SQL("(%s, %s::jsonb)", mention_id, raw) for mention_id, raw in kept),
+                )
+            )
+            done += len(rows)
+            self.invalidate_model(["raw_payload", "raw_payload_trimmed"])
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if len(rows) < size:
+                break
+        if done:
+            _logger.info("Social CRM: raw payloads of %d mention(s) older than %d days trimmed", done, days)
+        return done
 
     @api.depends("raw_payload")
     def _compute_local_ref(self):

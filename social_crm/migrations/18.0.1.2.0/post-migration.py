@@ -29,6 +29,12 @@ Existing tickets get their clock start (the source post), their next
 escalation (the old deadline, for unanswered ones) and the breaches already
 known: answered after the deadline, or escalated (the old escalation moved the
 deadline, so the original one is lost; an escalation means it was missed).
+
+4. The pull cron runs on the account model (it selects and locks accounts).
+
+The cron record is ``noupdate``: an upgrade would leave it on the stream
+model, so it is moved here, under the same xml id (``model._cron_pull_mentions()``
+on the stream still works, for a cron copied by hand).
 """
 
 import logging
@@ -51,6 +57,7 @@ def migrate(cr, version):
     _split_identities(cr)
     _rekey_mastodon(cr)
     _sla_from_the_post(cr)
+    _pull_cron_on_the_account(cr)
 
 
 def _split_identities(cr):
@@ -179,3 +186,12 @@ def _sla_from_the_post(cr):
             WHERE social_response_deadline IS NOT NULL
               AND (social_escalation_level > 0 OR social_first_response_at > social_response_deadline)"""
     )
+
+
+def _pull_cron_on_the_account(cr):
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    cron = env.ref("social_crm.ir_cron_pull_mentions", raise_if_not_found=False)
+    account_model = env["ir.model"]._get("social.crm.account")
+    if cron and cron.model_id != account_model:
+        cron.write({"model_id": account_model.id, "code": "model._cron_pull_mentions()"})
+        _logger.info("social_crm: the pull cron runs on social.crm.account")
