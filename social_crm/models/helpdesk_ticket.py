@@ -13,6 +13,8 @@ from odoo.osv import expression
 from odoo.tools import SQL, plaintext2html, split_every
 from odoo.tools.mail import generate_tracking_message_id
 
+from odoo.addons.helpdesk_mgmt.models.helpdesk_ticket import HelpdeskTicket as HelpdeskMgmtTicket
+
 from . import config_params
 
 _logger = logging.getLogger(__name__)
@@ -398,14 +400,21 @@ class HelpdeskTicket(models.Model):
         return tickets
 
     @api.model
+    def _social_custom_numbering(self):
+        """True when an installed addon overrides helpdesk_mgmt's ``_prepare_ticket_number``."""
+        return type(self)._prepare_ticket_number is not HelpdeskMgmtTicket._prepare_ticket_number
+
+    @api.model
     def _social_reserve_numbers(self, company, count):
         """``count`` ticket numbers of ``company`` drawn in one query.
 
         helpdesk_mgmt draws one number per ticket (a sequence lookup and a
         ``nextval`` each); the cron creates tickets by hundreds. Only for the
         usual "standard" sequence without date ranges: otherwise (gapless or
-        yearly numbering) nothing is reserved and helpdesk numbers each ticket."""
-        if not count:
+        yearly numbering) nothing is reserved and helpdesk numbers each ticket.
+        Nor when an addon overrides ``_prepare_ticket_number``: helpdesk then
+        calls it for each social ticket, with the ticket's values."""
+        if not count or self._social_custom_numbering():
             return []
         sequence = (
             self.env["ir.sequence"]

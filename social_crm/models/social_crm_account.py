@@ -19,7 +19,6 @@ from ..connectors import (
     RateLimitedError,
     TransientError,
     connection,
-    get_connector,
 )
 from ..connectors.http import MAX_WAIT
 from ..connectors.redaction import redact
@@ -30,6 +29,9 @@ from .counting import count_by
 
 _logger = logging.getLogger(__name__)
 
+# The platforms of this addon: the base list of the account's ``platform``, which
+# other addons extend with ``selection_add`` (and ``_get_connector_class``). Other
+# models read the account's selection (platform_selection), never this list.
 PLATFORMS = [(code, cls.label) for code, cls in CONNECTORS.items()]
 SECRET_FIELDS = ("access_token", "api_key", "client_id", "client_secret", "username", "password")
 # every field only system administrators may read: cleared when a non-administrator
@@ -43,6 +45,17 @@ ALLOWED_HOSTS_PARAM = "social_crm.allowed_hosts"
 DEFAULT_RATE_LIMIT_WAIT = 900  # seconds, when a platform does not say how long to wait
 ACCOUNTS_PER_BATCH = 10  # accounts pulled per cron batch, each committed (default of the system parameter)
 BACKOFF_MAX_MINUTES = 24 * 60  # longest wait after failed pulls (default of the system parameter)
+
+
+def platform_selection(model):
+    """The platforms of accounts, with those other addons added, in the user's
+    language: the selection of every other model's ``platform``."""
+    return model.env["social.crm.account"]._fields["platform"]._description_selection(model.env)
+
+
+def platform_labels(env):
+    """``{platform: label}`` of every platform, in the user's language."""
+    return dict(platform_selection(env["social.crm.account"]))
 
 
 def clamp_wait(seconds):
@@ -209,7 +222,7 @@ class SocialCrmAccount(models.Model):
     def _compute_webhook_url(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for account in self:
-            account.supports_webhooks = CONNECTORS[account.platform].supports_webhooks
+            account.supports_webhooks = bool(account.platform) and account._connector_class().supports_webhooks
             token = account.sudo().webhook_token
             account.webhook_url = f"{base}/social_crm/webhook/{token}" if account.supports_webhooks and token else False
 
@@ -281,7 +294,7 @@ class SocialCrmAccount(models.Model):
 
     def _platform_label(self):
         self.ensure_one()
-        return CONNECTORS[self.platform].label
+        return platform_labels(self.env).get(self.platform) or self._connector_class().label
 
     def _notify_pull_result(self, created=0):
         """Tell whoever pressed Pull now how the pull went (a warning when it failed)."""
@@ -316,6 +329,22 @@ class SocialCrmAccount(models.Model):
 
     # ----------------------------------------------------------------- business
 
+    @api.model
+    def _get_connector_class(self, platform):
+        """The connector class (a ``connectors.BaseConnector``) of ``platform``.
+
+        The extension point of platforms: an addon that adds one to ``platform``
+        with ``selection_add`` overrides this method to return its connector for
+        it (and calls ``super()`` for the others)."""
+        if platform not in CONNECTORS:
+            raise UserError(self.env._("No connector is installed for the platform “%(platform)s”.", platform=platform))
+        return CONNECTORS[platform]
+
+    def _connector_class(self):
+        """The connector class of this account's platform (see ``_get_connector_class``)."""
+        self.ensure_one()
+        return self._get_connector_class(self.platform)
+
     def _get_connector(self, http=None):
         """The only way models reach a platform (tests replace the HTTP layer)."""
         self.ensure_one()
@@ -324,7 +353,7 @@ class SocialCrmAccount(models.Model):
         settings.update(base_url=account.base_url, account_ref=account.account_ref)
         if http is None:
             http = HttpClient(allowed_hosts=self._allowed_hosts())
-        return get_connector(self.platform, settings, http=http)
+        return self._connector_class()(settings=settings, http=http)
 
     @api.model
     def _allowed_hosts(self):

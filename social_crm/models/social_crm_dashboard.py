@@ -11,7 +11,7 @@ import pytz
 
 from odoo import api, fields, models
 
-from .social_crm_account import PLATFORMS
+from .social_crm_account import platform_labels
 
 PERIODS = (7, 14, 30)  # days the overview can cover
 SENTIMENTS = ("positive", "neutral", "negative", "not_scored")
@@ -128,7 +128,7 @@ class SocialCrmDashboard(models.AbstractModel):
             ["posted_at:day", "platform"],
             ["__count"],
         )
-        labels = dict(PLATFORMS)
+        labels = platform_labels(self.env)
         counts, platforms = {}, {}
         for day, platform, count in rows:
             day = day.date() if hasattr(day, "date") else day
@@ -260,7 +260,7 @@ class SocialCrmDashboard(models.AbstractModel):
         counts = dict(rows)
         authors = self.env["social.crm.author"].browse([a.id for a in counts])
         authors = authors.sorted(lambda a: (-a.influence_score, -counts[a], a.id))[:TOP_AUTHORS]
-        labels = dict(PLATFORMS)
+        labels = platform_labels(self.env)
         return [
             {
                 "id": author.id,

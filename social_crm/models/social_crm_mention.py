@@ -19,7 +19,7 @@ from ..connectors.redaction import redact
 from ..scoring import priority_score
 from ..text_analysis import ANALYZER_VERSION, analyze
 from . import config_params
-from .social_crm_account import PLATFORMS
+from .social_crm_account import platform_labels, platform_selection
 from .social_crm_routing_rule import INTENTS
 from .time_limit import TimeLimitExceeded, Watchdog
 
@@ -75,7 +75,7 @@ class SocialCrmMention(models.Model):
     # Indexes are few on purpose: every mention is inserted once and updated twice (analysis,
     # routing), and each index costs on every write. (platform, external_id) is served by the
     # unique constraint, the processing queue by a partial index (see init).
-    platform = fields.Selection(PLATFORMS, required=True)
+    platform = fields.Selection(platform_selection, required=True)
     external_id = fields.Char("External ID", required=True, readonly=True)
     account_id = fields.Many2one(
         "social.crm.account", required=True, ondelete="restrict", index=True, check_company=True
@@ -704,7 +704,7 @@ class SocialCrmMention(models.Model):
 
     def _platform_label(self):
         self.ensure_one()
-        return dict(self._fields["platform"].selection).get(self.platform, self.platform)
+        return platform_labels(self.env).get(self.platform, self.platform)
 
     def _social_text_html(self):
         """The mention's own words as safe HTML: paragraphs and line breaks kept, links clickable."""

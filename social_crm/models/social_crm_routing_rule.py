@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .counting import count_by
-from .social_crm_account import PLATFORMS
+from .social_crm_account import platform_selection
 
 INTENTS = [
     ("question", "Question"),
@@ -51,7 +51,7 @@ class SocialCrmRoutingRule(models.Model):
     intent = fields.Selection(INTENTS, help="Empty: any intent.")
     sentiment = fields.Selection(SENTIMENTS, help="Empty: any sentiment.")
     min_influence = fields.Integer("Minimum influence", help="0-100; 0: any author.")
-    platform = fields.Selection(PLATFORMS, help="Empty: any platform.")
+    platform = fields.Selection(platform_selection, help="Empty: any platform.")
     keywords = fields.Text(help="Any of these words or phrases (one per line); empty: no keyword needed.")
     noise = fields.Boolean("Only noise", help="Matches mentions with no words and no recognised intent.")
     # Action

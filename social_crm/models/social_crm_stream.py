@@ -5,7 +5,6 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..connectors import (
-    CONNECTORS,
     ConfigurationError,
     Query,
     split_terms,
@@ -73,7 +72,7 @@ class SocialCrmStream(models.Model):
             if stream.max_pages < 1:
                 raise ValidationError(self.env._("A stream reads at least one page per pull."))
             stream._check_query_guided()  # the mode and what it needs, in the user's language
-            connector = CONNECTORS[stream.account_id.platform]
+            connector = stream.account_id._connector_class()
             # credentials are the account's business: check the query with placeholders
             placeholders = {name: "-" for name in connector.required_settings + ("access_token",)}
             try:

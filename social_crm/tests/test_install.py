@@ -24,7 +24,7 @@ class TestInstall(common.TransactionCase):
         self.assertEqual((cron.interval_number, cron.interval_type), (5, "minutes"))
 
     def test_every_connector_is_a_platform_choice(self):
-        platforms = dict(self.env["social.crm.account"]._fields["platform"].selection)
+        platforms = dict(self.env["social.crm.account"]._fields["platform"]._description_selection(self.env))
         self.assertEqual(set(platforms), set(CONNECTORS))
 
     def test_credentials_are_for_system_admins_only(self):
