@@ -378,7 +378,9 @@ class BaseConnector:
 
     def parse_webhook(self, payload):
         """Mentions carried by one webhook delivery (platforms that push)."""
-        raise ConfigurationError(f"{self.label or self.platform} does not push webhooks: it is polled")
+        raise ConfigurationError(
+            f"{self.label or self.platform} does not push webhooks: it is polled", code="no_webhooks"
+        )
 
     def error_message(self, response):
         """Human-readable error message of a failed response."""

@@ -150,7 +150,11 @@ class BlueskyConnector(BaseConnector):
         base = self._pds() if headers else PUBLIC_APPVIEW
         if query.mode == "mentions":
             if not headers:
-                raise ConfigurationError("Bluesky mentions need a handle and an app password")
+                raise ConfigurationError(
+                    "Bluesky mentions need a handle and an app password",
+                    code="missing_settings",
+                    settings=["username", "password"],
+                )
             params = {"limit": self.page_size}
             if page_token:
                 params["cursor"] = page_token

@@ -64,9 +64,13 @@ class MastodonConnector(BaseConnector):
     def check(self, query):
         super().check(query)
         if query.mode in ("search", "mentions") and not self.setting("access_token"):
-            raise ConfigurationError(f"Mastodon {query.mode} needs an access token (read scope)")
+            raise ConfigurationError(
+                f"Mastodon {query.mode} needs an access token (read scope)",
+                code="missing_settings",
+                settings=["access_token"],
+            )
         if query.mode == "hashtag" and not query.hashtags:
-            raise ConfigurationError("A Mastodon hashtag stream needs at least one hashtag")
+            raise ConfigurationError("A Mastodon hashtag stream needs at least one hashtag", code="needs_hashtags")
         return True
 
     def request_page(self, query, since, page_token):

@@ -120,7 +120,9 @@ class GraphConnector(BaseConnector):
     def _account(self):
         ref = self.setting("account_ref")
         if not ref:
-            raise ConfigurationError(f"{self.label}: the account needs its Page / user id")
+            raise ConfigurationError(
+                f"{self.label}: the account needs its Page / user id", code="missing_settings", settings=["account_ref"]
+            )
         return ref
 
     def error_message(self, response):
@@ -282,7 +284,9 @@ class FacebookConnector(GraphConnector):
             params["since"] = int(since)
         if query.mode == "comments":
             if not query.target:
-                raise ConfigurationError("A Facebook comments stream needs the post id")
+                raise ConfigurationError(
+                    "A Facebook comments stream needs the post id", code="needs_target", target="post"
+                )
             params.update(fields=self.FIELDS, filter="stream", order="reverse_chronological")
             path = f"{query.target}/comments"
         else:
@@ -390,9 +394,11 @@ class InstagramConnector(GraphConnector):
     def check(self, query):
         super().check(query)
         if query.mode == "hashtag" and not query.hashtags:
-            raise ConfigurationError("An Instagram hashtag stream needs a hashtag")
+            raise ConfigurationError("An Instagram hashtag stream needs a hashtag", code="needs_hashtags")
         if query.mode == "comments" and not query.target:
-            raise ConfigurationError("An Instagram comments stream needs the media id")
+            raise ConfigurationError(
+                "An Instagram comments stream needs the media id", code="needs_target", target="media"
+            )
         return True
 
     def request_page(self, query, since, page_token):

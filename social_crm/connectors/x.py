@@ -85,7 +85,12 @@ class XConnector(BaseConnector):
         text = query.search_string()
         text = f"({text}) -is:retweet" if text else "-is:retweet"
         if len(text) > MAX_QUERY_LENGTH:
-            raise ConfigurationError(f"X search query is {len(text)} characters; X accepts {MAX_QUERY_LENGTH}")
+            raise ConfigurationError(
+                f"X search query is {len(text)} characters; X accepts {MAX_QUERY_LENGTH}",
+                code="query_too_long",
+                length=len(text),
+                limit=MAX_QUERY_LENGTH,
+            )
         return text
 
     def request_page(self, query, since, page_token):
@@ -101,7 +106,9 @@ class XConnector(BaseConnector):
         if query.mode == "mentions":
             user_id = query.target or self.setting("account_ref")
             if not user_id:
-                raise ConfigurationError("X mentions need the account's numeric user id")
+                raise ConfigurationError(
+                    "X mentions need the account's numeric user id", code="missing_settings", settings=["account_ref"]
+                )
             url = f"{API}/users/{user_id}/mentions"
             if page_token:
                 params["pagination_token"] = page_token

@@ -16,6 +16,7 @@ from odoo.tools.mail import generate_tracking_message_id
 from odoo.addons.helpdesk_mgmt.models.helpdesk_ticket import HelpdeskTicket as HelpdeskMgmtTicket
 
 from . import config_params
+from . import social_crm_messages as messages
 
 _logger = logging.getLogger(__name__)
 
@@ -115,7 +116,9 @@ class HelpdeskTicket(models.Model):
     social_intent = fields.Selection(related="social_mention_id.intent", string="Intent")
     social_influence = fields.Integer(related="social_mention_id.author_id.influence_score", string="Influence")
     social_priority_score = fields.Integer("Priority score", readonly=True)
-    social_priority_explanation = fields.Text("Why this priority", readonly=True)
+    # the reasons as components ({code, params}: scoring.REASON_CODES), rendered in the reader's language
+    social_priority_reasons = fields.Json("Priority reasons", readonly=True, copy=False)
+    social_priority_explanation = fields.Text("Why this priority", compute="_compute_social_priority_explanation")
     # SLA: the clock starts when the customer posted; the targets are set when the
     # ticket opens and never move (an escalation raises the priority, not the deadline)
     social_sla_start = fields.Datetime("Customer posted at", readonly=True, copy=False)
@@ -149,6 +152,13 @@ class HelpdeskTicket(models.Model):
         compute="_compute_social_sla",
     )
     social_mention_count = fields.Integer(compute="_compute_social_mention_count")
+
+    @api.depends("social_priority_reasons")
+    @api.depends_context("lang")
+    def _compute_social_priority_explanation(self):
+        for ticket in self:
+            reasons = ticket.social_priority_reasons
+            ticket.social_priority_explanation = messages.priority_explanation(self.env, reasons) if reasons else False
 
     @api.depends("social_mention_id.author_name", "social_mention_id.author_handle", "partner_name")
     def _compute_social_author_name(self):
@@ -370,7 +380,7 @@ class HelpdeskTicket(models.Model):
                 "social_mention_id": mention.id,
                 "social_thread_key": mention._thread_key(),
                 "social_priority_score": score,
-                "social_priority_explanation": "\n".join(breakdown["reasons"]) or self.env._("No urgency signal"),
+                "social_priority_reasons": messages.stored_reasons(breakdown),
                 "social_sla_start": start,
                 "social_response_deadline": deadline,
                 "social_resolution_deadline": company._social_crm_resolution_deadline(priority, start),
@@ -556,9 +566,10 @@ class HelpdeskTicket(models.Model):
                     {
                         "priority": priority,
                         "social_priority_score": max(score, ticket.social_priority_score),
-                        "social_priority_explanation": "\n".join(
-                            [self.env._("Raised by a later post of the conversation:"), *breakdown["reasons"]]
-                        ),
+                        "social_priority_reasons": [
+                            {"code": "raised_by_later_post", "params": {}},
+                            *messages.stored_reasons(breakdown),
+                        ],
                     }
                 )
 

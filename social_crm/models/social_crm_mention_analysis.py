@@ -7,6 +7,7 @@ from odoo.tools import SQL
 
 from ..text_analysis import ANALYZER_VERSION
 from . import config_params
+from . import social_crm_messages as messages
 from .social_crm_routing_rule import INTENTS
 
 _logger = logging.getLogger(__name__)
@@ -122,7 +123,7 @@ class SocialCrmMention(models.Model):
                 {
                     "priority": priority,
                     "social_priority_score": points,
-                    "social_priority_explanation": "\n".join(breakdown["reasons"]) or self.env._("No urgency signal"),
+                    "social_priority_reasons": messages.stored_reasons(breakdown),
                 }
             )
 

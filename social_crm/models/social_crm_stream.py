@@ -9,6 +9,7 @@ from ..connectors import (
     Query,
     split_terms,
 )
+from . import social_crm_messages as messages
 from .counting import count_by
 
 _logger = logging.getLogger(__name__)
@@ -79,7 +80,11 @@ class SocialCrmStream(models.Model):
                 connector(settings=placeholders).check(stream._get_query())
             except ConfigurationError as err:
                 raise ValidationError(
-                    self.env._("The stream “%(stream)s” cannot be read: %(reason)s", stream=stream.name, reason=err)
+                    self.env._(
+                        "The stream “%(stream)s” cannot be read: %(reason)s",
+                        stream=stream.name,
+                        reason=messages.connector_error_text(self.env, err, stream.account_id._platform_label()),
+                    )
                 ) from err
 
     def action_view_mentions(self):

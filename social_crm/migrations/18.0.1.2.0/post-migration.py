@@ -30,6 +30,10 @@ escalation (the old deadline, for unanswered ones) and the breaches already
 known: answered after the deadline, or escalated (the old escalation moved the
 deadline, so the original one is lost; an escalation means it was missed).
 
+5. The reasons of a social ticket's priority are stored as components and shown
+in the reader's language; the English text of existing tickets is kept as one
+component (code ``text``).
+
 4. The pull cron runs on the account model (it selects and locks accounts).
 
 The cron record is ``noupdate``: an upgrade would leave it on the stream
@@ -58,6 +62,7 @@ def migrate(cr, version):
     _rekey_mastodon(cr)
     _sla_from_the_post(cr)
     _pull_cron_on_the_account(cr)
+    _priority_reasons_from_the_text(cr)
 
 
 def _split_identities(cr):
@@ -195,3 +200,20 @@ def _pull_cron_on_the_account(cr):
     if cron and cron.model_id != account_model:
         cron.write({"model_id": account_model.id, "code": "model._cron_pull_mentions()"})
         _logger.info("social_crm: the pull cron runs on social.crm.account")
+
+
+def _priority_reasons_from_the_text(cr):
+    cr.execute(
+        """SELECT 1 FROM information_schema.columns
+            WHERE table_name = 'helpdesk_ticket' AND column_name = 'social_priority_explanation'"""
+    )
+    if not cr.fetchone():
+        return
+    cr.execute(
+        """UPDATE helpdesk_ticket
+              SET social_priority_reasons = jsonb_build_array(jsonb_build_object(
+                      'code', 'text', 'params', jsonb_build_object('text', social_priority_explanation)))
+            WHERE social_priority_reasons IS NULL AND social_priority_explanation IS NOT NULL
+              AND social_priority_explanation != ''"""
+    )
+    _logger.info("social_crm: the priority reasons of %d ticket(s) kept as text", cr.rowcount)
