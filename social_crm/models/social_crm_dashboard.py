@@ -59,21 +59,16 @@ class SocialCrmDashboard(models.AbstractModel):
     def _ticket_domain(self, sla_state=None):
         """Open social tickets, by the state of their answer deadline.
 
-        Built on the deadline and first-answer fields of social tickets; a stored
-        SLA state on tickets, when there is one, can replace these three domains."""
-        now = fields.Datetime.now()
+        "Overdue" is the tickets' own SLA status (``social_sla_status``: the answer
+        or, once answered, the resolution is late), so that the overview and the
+        tickets' badges agree; the others are the rest, not answered yet or answered."""
         domain = [("social_mention_id", "!=", False), ("closed", "=", False)]
         if sla_state == "overdue":
-            domain += [("social_first_response_at", "=", False), ("social_response_deadline", "<", now)]
+            domain.append(("social_sla_status", "=", "overdue"))
         elif sla_state == "on_time":
-            domain += [
-                ("social_first_response_at", "=", False),
-                "|",
-                ("social_response_deadline", ">=", now),
-                ("social_response_deadline", "=", False),
-            ]
+            domain += [("social_first_response_at", "=", False), ("social_sla_status", "!=", "overdue")]
         elif sla_state == "answered":
-            domain.append(("social_first_response_at", "!=", False))
+            domain += [("social_first_response_at", "!=", False), ("social_sla_status", "!=", "overdue")]
         return domain
 
     @api.model
