@@ -5,7 +5,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 import psycopg2
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -467,52 +466,13 @@ class SocialCrmMention(models.Model):
         return self - failed_records
 
     def _route(self):
-        """Apply the first matching routing rule to each analysed mention."""
-        first_rule = self.env["social.crm.routing.rule"].search([])._matcher()
-        decisions = defaultdict(lambda: self.browse())
-        to_route = self.filtered(lambda m: m.direction == "in" and m.state == "analysed")
-        # the conversation comes first: an answer to a post of an open ticket (or a
-        # follow-up of its author) joins it, whatever the rules would do with it
-        to_route -= self.env["helpdesk.ticket"]._social_route_conversations(to_route)
-        for mention in to_route:
-            decisions[first_rule(mention)] |= mention
-        tickets = defaultdict(lambda: self.browse())
-        for rule, mentions in decisions.items():
-            if not rule:
-                continue  # the note was written with the analysis (see _process)
-            if rule.action == "ignore":
-                mentions.write({"state": "ignored", "routing_rule_id": rule.id, "routing_note": rule.name})
-            elif rule.action == "keep":
-                mentions.write({"routing_rule_id": rule.id, "routing_note": rule.name})
-            elif rule.action == "ticket":
-                tickets[rule] |= mentions
-            elif rule.action == "lead":
-                mentions._route_to_leads(rule)
-        if tickets:
-            self._route_to_tickets(tickets)
+        """Apply the first matching routing rule to each analysed mention (the
+        routing belongs to the rules, see ``social.crm.routing.rule._route_mentions``)."""
+        return self.env["social.crm.routing.rule"]._route_mentions(self)
 
-    def _route_to_tickets(self, mentions_by_rule):
-        """One ticket per conversation (the grouping belongs to helpdesk.ticket;
-        _route continued the open conversations already)."""
-        return self.env["helpdesk.ticket"]._social_route_mentions(mentions_by_rule, conversations=False)
-
-    @api.model
-    def _route_groups(self, Target, joined, new_groups, rule_of):
-        """Settle grouped mentions on tickets or leads (``Target``): each new group
-        gets a record made from its first mention, every mention is marked routed
-        to its record, and the others are logged on it as one note per record."""
-        to_log = {}
-        if new_groups:
-            firsts = [group[0] for group in new_groups.values()]
-            created = Target._social_create_from_mentions(firsts, [rule_of[m] for m in firsts])
-            for record, group in zip(created, new_groups.values(), strict=True):
-                group._set_routed(rule_of[group[0]], record)
-                if len(group) > 1:
-                    to_log[record] = group[1:]
-        for record, group in joined.items():
-            group._set_routed(rule_of[group[0]], record)
-            to_log[record] = group
-        Target._social_log_mentions(to_log)
+    def _route_to_leads(self, rule):
+        """One open lead per author (the grouping belongs to crm.lead)."""
+        return self.env["crm.lead"]._social_route_mentions(self, rule)
 
     @api.autovacuum
     def _gc_raw_payloads(self):
@@ -672,29 +632,6 @@ class SocialCrmMention(models.Model):
             **extra,
         )
 
-    def _route_to_leads(self, rule):
-        """One open lead per author: join the author's open lead (a note on it),
-        create the missing leads in one batch."""
-        Lead = self.env["crm.lead"].sudo()
-        mentions = self.sorted("id")
-        open_by_author = {}
-        if mentions.author_id:
-            for lead in Lead.search(
-                [("social_author_id", "in", mentions.author_id.ids), ("active", "=", True), ("probability", "<", 100)],
-                order="id desc",
-            ):
-                open_by_author.setdefault(lead.social_author_id, lead)
-        joined = defaultdict(lambda: self.browse())  # existing lead -> mentions
-        new_groups = {}  # author (or the mention itself when anonymous) -> mentions of a new lead
-        for mention in mentions:
-            lead = open_by_author.get(mention.author_id) if mention.author_id else None
-            if lead:
-                joined[lead] |= mention
-                continue
-            key = mention.author_id or mention
-            new_groups[key] = new_groups.get(key, self.browse()) | mention
-        self._route_groups(Lead, joined, new_groups, dict.fromkeys(mentions, rule))
-
     def _set_routed(self, rule, record):
         """Routed by ``rule`` to ``record``, a helpdesk ticket or a CRM lead."""
         link = {"helpdesk.ticket": "ticket_id", "crm.lead": "lead_id"}[record._name]
@@ -711,28 +648,33 @@ class SocialCrmMention(models.Model):
         self.ensure_one()
         return plaintext2html(self.text or self.title or "")
 
+    def _social_summary_values(self):
+        """What template mention_summary shows of the mention."""
+        self.ensure_one()
+        return {
+            "who": self.author_name or self.author_handle or "?",
+            "url": http_url(self.url),
+            "platform": self._platform_label(),
+            "posted_at": fields.Datetime.to_string(self.posted_at) or "",
+            "text": self._social_text_html(),
+        }
+
     def _social_html(self):
         """The mention as safe HTML, who, where and when, then the words: lead
-        descriptions, chatter notes. No <blockquote>: Odoo takes it for a quoted
-        e-mail and folds it away under "Read more" in the chatter."""
+        descriptions (template mention_summary)."""
         self.ensure_one()
-        platform = self._platform_label()
-        who = self.author_name or self.author_handle or "?"
-        url = http_url(self.url)
-        link = Markup('<a href="%s" target="_blank" rel="noopener">%s</a>') % (url, platform) if url else platform
-        return Markup("<p><b>%s</b> · %s · %s</p>%s") % (
-            who,
-            link,
-            fields.Datetime.to_string(self.posted_at) or "",
-            self._social_text_html(),
-        )
+        return self.env["ir.qweb"]._render("social_crm.mention_summary", self._social_summary_values())
 
     @api.model
     def _social_log_notes(self, mentions_by_record, title):
-        """Log the mentions of each record (all of one model) on it as one note,
-        in one batch (no notification round: they are notes)."""
+        """Log the mentions of each record (all of one model) on it as one note
+        (template mention_note), in one batch (no notification round: they are notes)."""
+        QWeb = self.env["ir.qweb"]
         bodies = {
-            record.id: Markup("<p><b>%s</b></p>%s") % (title, Markup("").join(m._social_html() for m in mentions))
+            record.id: QWeb._render(
+                "social_crm.mention_note",
+                {"title": title, "mentions": [m._social_summary_values() for m in mentions]},
+            )
             for record, mentions in mentions_by_record.items()
         }
         if bodies:
@@ -743,33 +685,6 @@ class SocialCrmMention(models.Model):
     def _trigger_processing(self):
         """Have the processing cron run soon (new mentions were stored)."""
         self.env.ref("social_crm.ir_cron_process_mentions").sudo()._trigger()
-
-    def _advocacy_behaviours(self):
-        """What advocacy this mention shows: a review, a positive mention, a
-        share, or an answer to another customer's question."""
-        self.ensure_one()
-        from .social_crm_advocacy_activity import REVIEW
-
-        if self.intent == "complaint" or self.sentiment_label == "negative":
-            return []
-        positive = self.intent == "praise" or self.sentiment_label == "positive"
-        behaviours = []
-        if positive:
-            behaviours.append("review" if REVIEW.search(self.text or "") else "positive_mention")
-        if self.kind == "share":
-            behaviours.append("share")
-        if self.kind == "reply" and self.parent_ref:
-            parent = self.search(
-                [
-                    ("platform", "=", self.platform),
-                    ("external_id", "=", self.parent_ref),
-                    ("company_id", "=", self.company_id.id),
-                ],
-                limit=1,
-            )
-            if parent.intent == "question" and parent.author_id and parent.author_id != self.author_id:
-                behaviours.append("answer")
-        return behaviours
 
     def _award_advocacy(self):
         """Hook for advocacy programs (see social_crm_advocacy_activity)."""
