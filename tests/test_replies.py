@@ -359,3 +359,57 @@ def test_errors_carry_a_code_for_the_user_facing_message():
     with pytest.raises(ReplyError) as caught:  # YouTube writes with the OAuth token only
         get_connector("youtube", {"api_key": "k"}).reply(ReplyTarget(external_id="1"), "hello")
     assert caught.value.code == "missing_credentials"
+
+
+# ------------------------------------------------------- what old payloads keep
+
+
+@pytest.mark.parametrize(
+    ("platform", "raw", "kept"),
+    [
+        (
+            "mastodon",
+            {"id": "7", "visibility": "direct", "content": "<p>secret</p>"},
+            {"id": "7", "visibility": "direct"},
+        ),
+        ("x", {"author_id": "42", "text": "hello"}, {"author_id": "42"}),
+        (
+            "facebook",
+            {"item": "comment", "message": "hi", "parent": {"message": "a post"}},
+            {"item": "comment", "parent": True},
+        ),
+        ("instagram", {"caption": "a photo", "id": "9"}, {"media_type": None}),
+        ("instagram", {"text": "a comment", "id": "9"}, {}),
+        ("reddit", {"body": "text", "id": "t1_x"}, {}),
+        ("rss", {"title": "t"}, {}),
+        ("mastodon", "not a payload", {}),
+    ],
+)
+def test_an_old_payload_keeps_only_what_replies_read(platform, raw, kept):
+    assert connector(platform).reply_raw(raw) == kept
+
+
+def test_bluesky_keeps_the_content_id_and_the_thread_root_not_the_text():
+    root = {"uri": "at://did:plc:root/app.bsky.feed.post/1", "cid": "bafyroot"}
+    raw = {"cid": "bafychild", "record": {"text": "my order is late", "reply": {"root": root, "parent": root}}}
+    assert connector("bluesky").reply_raw(raw) == {"cid": "bafychild", "record": {"reply": {"root": root}}}
+    assert connector("bluesky").reply_raw({"record": {"text": "no cid"}}) == {}
+
+
+@pytest.mark.parametrize(
+    ("platform", "raw", "settings"),
+    [
+        ("mastodon", {"id": "7", "visibility": "public", "content": "x"}, {"access_token": "t"}),
+        ("bluesky", {"cid": "bafy", "record": {"text": "x"}}, {"username": "a.bsky.social", "password": "p"}),
+        ("x", {"author_id": "42", "text": "x"}, {"access_token": "t"}),
+    ],
+)
+def test_a_reply_checks_out_the_same_on_the_kept_part(platform, raw, settings):
+    conn = connector(platform, **settings)
+    private = platform == "x"
+    whole = ReplyTarget(external_id="at://did:plc:a/app.bsky.feed.post/2", raw=raw, author_handle="jane")
+    trimmed = ReplyTarget(external_id=whole.external_id, raw=conn.reply_raw(raw), author_handle="jane")
+    assert conn.check_reply(trimmed, "Thanks", private) == conn.check_reply(whole, "Thanks", private)
+    with pytest.raises(ReplyError) as caught:  # dropped whole: refused before any call, and said why
+        conn.check_reply(ReplyTarget(external_id=whole.external_id, raw={}, author_handle="jane"), "Thanks", private)
+    assert caught.value.code == "missing_target"

@@ -1,6 +1,8 @@
 """Influence and priority: bounded, monotonic, explained."""
 
-from social_crm.scoring import influence_score, priority_score
+import json
+
+from social_crm.scoring import REASON_CODES, influence_score, priority_score, reason_text
 
 
 def test_influence_is_bounded_and_log_scaled():
@@ -115,3 +117,29 @@ def test_positive_score_on_a_complaint_is_not_trusted():
     assert breakdown["components"]["sentiment"] == 15  # counted as the prior, -0.5
     assert "positive score +0.80 on a complaint, counted as -0.50" in breakdown["reasons"][0]
     assert priority == "2" and score == 45
+
+
+def test_reasons_are_stored_as_codes_with_parameters_and_read_in_english():
+    _priority, _score, breakdown = priority_score(
+        "The site is down, urgent! Worst service",
+        compound=None,
+        intent="complaint",
+        influence=40,
+        customer_value=5000,
+        expected_compound=-0.4,
+    )
+    codes = [reason["code"] for reason in breakdown["explained"]]
+    assert codes == ["critical", "sentiment_expected", "intent", "influence", "urgency", "customer"]
+    assert set(codes) <= set(REASON_CODES)
+    assert json.loads(json.dumps(breakdown["explained"])) == breakdown["explained"]  # storable as it is
+    assert breakdown["reasons"] == [reason_text(reason) for reason in breakdown["explained"]]
+    assert breakdown["explained"][1]["params"] == {
+        "why": "not_scored",
+        "compound": None,
+        "expected": -0.4,
+        "source": "average",
+        "intent": "complaint",
+        "points": 12.0,
+    }
+    assert breakdown["reasons"][1] == "sentiment not scored, counted as -0.40 (average of scored complaints) (+12.0)"
+    assert reason_text({"code": "text", "params": {"text": "kept from 18.0.1.1.0"}}) == "kept from 18.0.1.1.0"

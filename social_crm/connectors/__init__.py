@@ -46,7 +46,7 @@ def get_connector(platform, settings=None, http=None):
     try:
         cls = CONNECTORS[platform]
     except KeyError:
-        raise ConfigurationError(f"Unknown platform {platform!r}") from None
+        raise ConfigurationError(f"Unknown platform {platform!r}", code="unknown_platform", platform=platform) from None
     return cls(settings=settings, http=http)
 
 

@@ -335,6 +335,9 @@ class BaseConnector:
     can_reply_privately = False  # True when a private message can answer a mention
     private_reply_limit = None
     private_reply_counting = "characters"
+    # keys of a raw payload that replies (and ``local_ref``) read: kept when the
+    # rest of an old payload is dropped (see :meth:`reply_raw`)
+    reply_keys = ()
 
     def __init__(self, settings=None, http=None):
         self.settings = {k: v for k, v in (settings or {}).items() if v not in (None, "", False)}
@@ -363,9 +366,21 @@ class BaseConnector:
         post ``raw`` (its raw payload), when that is not its external id; "" otherwise."""
         return ""
 
+    def reply_raw(self, raw):
+        """The part of the raw payload ``raw`` that replying to the post needs.
+
+        Old payloads are dropped to save space and personal data; what is
+        returned here is kept so that replies still work. Empty when replies
+        read nothing from the payload."""
+        if not isinstance(raw, dict):
+            return {}
+        return {key: raw[key] for key in self.reply_keys if key in raw}
+
     def parse_webhook(self, payload):
         """Mentions carried by one webhook delivery (platforms that push)."""
-        raise ConfigurationError(f"{self.label or self.platform} does not push webhooks: it is polled")
+        raise ConfigurationError(
+            f"{self.label or self.platform} does not push webhooks: it is polled", code="no_webhooks"
+        )
 
     def error_message(self, response):
         """Human-readable error message of a failed response."""

@@ -150,7 +150,11 @@ class BlueskyConnector(BaseConnector):
         base = self._pds() if headers else PUBLIC_APPVIEW
         if query.mode == "mentions":
             if not headers:
-                raise ConfigurationError("Bluesky mentions need a handle and an app password")
+                raise ConfigurationError(
+                    "Bluesky mentions need a handle and an app password",
+                    code="missing_settings",
+                    settings=["username", "password"],
+                )
             params = {"limit": self.page_size}
             if page_token:
                 params["cursor"] = page_token
@@ -239,6 +243,16 @@ class BlueskyConnector(BaseConnector):
             kind=kind,
             raw=post,
         )
+
+    def reply_raw(self, raw):
+        """The content id, and the root of the thread (not the post's text)."""
+        if not isinstance(raw, dict) or "cid" not in raw:
+            return {}
+        kept = {"cid": raw["cid"]}
+        root = ((raw.get("record") or {}).get("reply") or {}).get("root")
+        if root:
+            kept["record"] = {"reply": {"root": root}}
+        return kept
 
     def check_reply(self, target, text, private=False):
         checked = super().check_reply(target, text, private)

@@ -14,7 +14,20 @@ The ingestion cron decides what to do from the *type* of the error:
 Besides its (English) message, an error may carry a ``code`` and parameters
 (``params``) that say what went wrong in a form the Odoo side turns into a
 translated sentence; ``code`` is empty when nothing more precise than the
-error's type is known.
+error's type is known. The codes and their parameters:
+
+* ``missing_settings`` (``settings``: names of account fields), ``mode``
+  (``mode``, ``modes``), ``needs_terms``, ``needs_hashtags``, ``needs_target``
+  (``target``: ``post``, ``media``, ``subreddit``, ``feed_url`` or
+  ``video_or_channel``), ``query_too_long`` (``length``, ``limit``): a stream
+  or an account is not set up completely;
+* ``blocked_address`` (``host``), ``unknown_platform`` (``platform``),
+  ``no_webhooks``, ``http_status`` (the ``status``);
+* sign-in (``oauth.py``): ``no_client_id``, ``no_authorization_code``,
+  ``no_refresh_token``, ``sign_in_refused``, ``no_access_token``,
+  ``app_not_registered`` (``instance``), ``no_session``, ``no_sign_in_flow``,
+  ``instance_url`` (``value``);
+* replies (:class:`.replies.ReplyError`): see there.
 
 Messages never carry secrets: known secret names and Authorization values are
 redacted (:func:`.redaction.redact`).

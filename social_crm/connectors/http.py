@@ -223,7 +223,9 @@ class AddressGuard:
                 raise BlockedAddressError(
                     f"Refused to connect to {host}: it is not a public address (loopback, private or "
                     "link-local). A system administrator can allow it in the system parameter "
-                    "social_crm.allowed_hosts."
+                    "social_crm.allowed_hosts.",
+                    code="blocked_address",
+                    host=host,
                 )
         return entries
 
@@ -535,7 +537,7 @@ class HttpClient:
             detail = self._detail(response)
             if status in (401, 403):
                 raise AuthenticationError(f"{shown} refused the credentials (HTTP {status}){detail}", status=status)
-            raise ConnectorError(f"{method} {shown} answered HTTP {status}{detail}", status=status)
+            raise ConnectorError(f"{method} {shown} answered HTTP {status}{detail}", status=status, code="http_status")
 
     def _send(self, method, url, kwargs, deadline, attempt):
         """One HTTP exchange up to the headers; None when it should be retried."""

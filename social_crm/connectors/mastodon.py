@@ -51,6 +51,7 @@ class MastodonConnector(BaseConnector):
     local_refs = True
     reply_counting = "mastodon"
     can_reply_privately = True  # a direct message (visibility "direct")
+    reply_keys = ("id", "visibility")  # the status id on the instance, and who may see the answer
     private_reply_counting = "mastodon"
 
     @property
@@ -63,9 +64,13 @@ class MastodonConnector(BaseConnector):
     def check(self, query):
         super().check(query)
         if query.mode in ("search", "mentions") and not self.setting("access_token"):
-            raise ConfigurationError(f"Mastodon {query.mode} needs an access token (read scope)")
+            raise ConfigurationError(
+                f"Mastodon {query.mode} needs an access token (read scope)",
+                code="missing_settings",
+                settings=["access_token"],
+            )
         if query.mode == "hashtag" and not query.hashtags:
-            raise ConfigurationError("A Mastodon hashtag stream needs at least one hashtag")
+            raise ConfigurationError("A Mastodon hashtag stream needs at least one hashtag", code="needs_hashtags")
         return True
 
     def request_page(self, query, since, page_token):

@@ -120,7 +120,9 @@ class GraphConnector(BaseConnector):
     def _account(self):
         ref = self.setting("account_ref")
         if not ref:
-            raise ConfigurationError(f"{self.label}: the account needs its Page / user id")
+            raise ConfigurationError(
+                f"{self.label}: the account needs its Page / user id", code="missing_settings", settings=["account_ref"]
+            )
         return ref
 
     def error_message(self, response):
@@ -205,6 +207,12 @@ class FacebookConnector(GraphConnector):
     # (https://developers.facebook.com/docs/messenger-platform/discovery/private-replies/)
     can_reply_privately = True
     private_reply_limit = 2000
+    reply_keys = ("item", "comment_id", "parent", "like_count")  # tell a comment from a post
+
+    def reply_raw(self, raw):
+        """Whether it is a comment: ``item``, and which of the other keys are there."""
+        kept = super().reply_raw(raw)
+        return {key: value if key == "item" else True for key, value in kept.items()}
 
     def _private_reply(self, target, text, headers):
         """``POST /{page-id}/messages`` with ``recipient: {comment_id}`` (or
@@ -276,7 +284,9 @@ class FacebookConnector(GraphConnector):
             params["since"] = int(since)
         if query.mode == "comments":
             if not query.target:
-                raise ConfigurationError("A Facebook comments stream needs the post id")
+                raise ConfigurationError(
+                    "A Facebook comments stream needs the post id", code="needs_target", target="post"
+                )
             params.update(fields=self.FIELDS, filter="stream", order="reverse_chronological")
             path = f"{query.target}/comments"
         else:
@@ -370,6 +380,12 @@ class InstagramConnector(GraphConnector):
     MEDIA_FIELDS = "id,caption,timestamp,permalink,username,comments_count,like_count,media_type"
     COMMENT_FIELDS = "id,text,timestamp,username,like_count"
 
+    def reply_raw(self, raw):
+        """Only whether it is a media (answered with a comment) or a comment."""
+        if not isinstance(raw, dict):
+            return {}
+        return {"media_type": raw.get("media_type")} if "media_type" in raw or "caption" in raw else {}
+
     def _reply_edge(self, target):
         raw = target.raw or {}
         is_media = "media_type" in raw or "caption" in raw
@@ -378,9 +394,11 @@ class InstagramConnector(GraphConnector):
     def check(self, query):
         super().check(query)
         if query.mode == "hashtag" and not query.hashtags:
-            raise ConfigurationError("An Instagram hashtag stream needs a hashtag")
+            raise ConfigurationError("An Instagram hashtag stream needs a hashtag", code="needs_hashtags")
         if query.mode == "comments" and not query.target:
-            raise ConfigurationError("An Instagram comments stream needs the media id")
+            raise ConfigurationError(
+                "An Instagram comments stream needs the media id", code="needs_target", target="media"
+            )
         return True
 
     def request_page(self, query, since, page_token):

@@ -156,7 +156,9 @@ class OAuthProvider:
     def authorize_url(self, client, redirect_uri, state, code_challenge=None):
         """Where to send the administrator's browser to sign in and consent."""
         if not client.client_id:
-            raise ConfigurationError(f"{self.label}: the client id of your developer app is missing")
+            raise ConfigurationError(
+                f"{self.label}: the client id of your developer app is missing", code="no_client_id"
+            )
         params = {
             "response_type": "code",
             "client_id": client.client_id,
@@ -172,7 +174,7 @@ class OAuthProvider:
     def exchange_code(self, client, code, redirect_uri, code_verifier=None):
         """Trade the authorization code for tokens."""
         if not code:
-            raise ConfigurationError(f"{self.label} returned no authorization code")
+            raise ConfigurationError(f"{self.label} returned no authorization code", code="no_authorization_code")
         data = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
         if self.pkce and code_verifier:
             data["code_verifier"] = code_verifier
@@ -182,7 +184,9 @@ class OAuthProvider:
     def refresh(self, client, refresh_token):
         """A new access token from the refresh token (kept when none comes back)."""
         if not (self.can_refresh and refresh_token):
-            raise ReconnectRequired(f"{self.label}: no refresh token is stored; connect the account again")
+            raise ReconnectRequired(
+                f"{self.label}: no refresh token is stored; connect the account again", code="no_refresh_token"
+            )
         data = {"grant_type": "refresh_token", "refresh_token": refresh_token}
         try:
             payload = self._token_call(client, data, refresh_token)
@@ -220,8 +224,10 @@ class OAuthProvider:
             error = payload.get("error") if isinstance(payload, dict) else None
             message = redact(self._describe(payload), *secrets_sent)
             if error in RECONNECT_ERRORS:
-                raise ReconnectRequired(f"{self.label} refused the sign-in: {message}", status=400)
-            raise ConnectorError(f"{self.label} returned no access token: {message}")
+                raise ReconnectRequired(
+                    f"{self.label} refused the sign-in: {message}", status=400, code="sign_in_refused"
+                )
+            raise ConnectorError(f"{self.label} returned no access token: {message}", code="no_access_token")
         return payload
 
     def token_set(self, payload, previous_refresh=""):
@@ -368,7 +374,9 @@ class MastodonOAuth(OAuthProvider):
         parsed = urlparse(value)
         if parsed.scheme != "https" or not parsed.hostname or parsed.path not in ("", "/"):
             raise ConfigurationError(
-                f"Mastodon: {value!r} is not an https instance address like https://mastodon.social"
+                f"Mastodon: {value!r} is not an https instance address like https://mastodon.social",
+                code="instance_url",
+                value=value,
             )
         return f"https://{parsed.netloc}"
 
@@ -379,7 +387,11 @@ class MastodonOAuth(OAuthProvider):
             data["website"] = website
         payload = self.http.post_json(f"{self.instance}/api/v1/apps", data=data)
         if not payload.get("client_id"):
-            raise ConnectorError(f"Mastodon ({self.instance}) did not register the app")
+            raise ConnectorError(
+                f"Mastodon ({self.instance}) did not register the app",
+                code="app_not_registered",
+                instance=self.instance,
+            )
         return OAuthClient(payload["client_id"], payload.get("client_secret") or "")
 
     def exchange_code(self, client, code, redirect_uri, code_verifier=None):
@@ -473,7 +485,11 @@ class BlueskySession:
 
     def create_session(self, identifier, password):
         if not (identifier and password):
-            raise ReconnectRequired("Bluesky: the handle and the app password are needed to sign in")
+            raise ReconnectRequired(
+                "Bluesky: the handle and the app password are needed to sign in",
+                code="missing_settings",
+                settings=["username", "password"],
+            )
         try:
             payload = self.http.post_json(
                 f"{self.pds}/com.atproto.server.createSession",
@@ -491,7 +507,7 @@ class BlueskySession:
 
     def _tokens(self, payload):
         if not (isinstance(payload, dict) and payload.get("accessJwt")):
-            raise ConnectorError("Bluesky did not open a session")
+            raise ConnectorError("Bluesky did not open a session", code="no_session")
         return TokenSet(
             access_token=payload["accessJwt"],
             refresh_token=payload.get("refreshJwt") or "",
@@ -535,4 +551,6 @@ def get_provider(platform, http=None, instance=None, now=_now):
     try:
         return PROVIDERS[platform](http=http, now=now)
     except KeyError:
-        raise ConfigurationError(f"{platform} has no sign-in flow: enter its credentials by hand") from None
+        raise ConfigurationError(
+            f"{platform} has no sign-in flow: enter its credentials by hand", code="no_sign_in_flow"
+        ) from None

@@ -68,9 +68,13 @@ class RedditConnector(BaseConnector):
     def check(self, query):
         super().check(query)
         if query.mode == "subreddit" and not query.target:
-            raise ConfigurationError("A Reddit subreddit stream needs the subreddit name")
+            raise ConfigurationError(
+                "A Reddit subreddit stream needs the subreddit name", code="needs_target", target="subreddit"
+            )
         if query.mode == "mentions" and not self.setting("access_token"):
-            raise ConfigurationError("Reddit mentions need a user access token")
+            raise ConfigurationError(
+                "Reddit mentions need a user access token", code="missing_settings", settings=["access_token"]
+            )
         return True
 
     def _headers(self):

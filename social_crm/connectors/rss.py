@@ -166,7 +166,9 @@ class RssConnector(BaseConnector):
     def check(self, query):
         super().check(query)
         if not query.target.startswith(("http://", "https://")):
-            raise ConfigurationError("An RSS stream needs the feed URL (http:// or https://)")
+            raise ConfigurationError(
+                "An RSS stream needs the feed URL (http:// or https://)", code="needs_target", target="feed_url"
+            )
         return True
 
     def fetch_page(self, query, cursor=None):

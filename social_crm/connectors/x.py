@@ -78,13 +78,19 @@ class XConnector(BaseConnector):
     reply_counting = "x"
     reply_limit = 280
     can_reply_privately = True
+    reply_keys = ("author_id",)  # whom a direct message goes to
     private_reply_limit = 10_000
 
     def build_query(self, query):
         text = query.search_string()
         text = f"({text}) -is:retweet" if text else "-is:retweet"
         if len(text) > MAX_QUERY_LENGTH:
-            raise ConfigurationError(f"X search query is {len(text)} characters; X accepts {MAX_QUERY_LENGTH}")
+            raise ConfigurationError(
+                f"X search query is {len(text)} characters; X accepts {MAX_QUERY_LENGTH}",
+                code="query_too_long",
+                length=len(text),
+                limit=MAX_QUERY_LENGTH,
+            )
         return text
 
     def request_page(self, query, since, page_token):
@@ -100,7 +106,9 @@ class XConnector(BaseConnector):
         if query.mode == "mentions":
             user_id = query.target or self.setting("account_ref")
             if not user_id:
-                raise ConfigurationError("X mentions need the account's numeric user id")
+                raise ConfigurationError(
+                    "X mentions need the account's numeric user id", code="missing_settings", settings=["account_ref"]
+                )
             url = f"{API}/users/{user_id}/mentions"
             if page_token:
                 params["pagination_token"] = page_token

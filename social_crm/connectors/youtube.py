@@ -44,7 +44,11 @@ class YouTubeConnector(BaseConnector):
 
     def check(self, query):
         if not (self.setting("api_key") or self.setting("access_token")):
-            raise ConfigurationError("YouTube: missing setting(s) api_key (or connect the account with OAuth)")
+            raise ConfigurationError(
+                "YouTube: missing setting(s) api_key (or connect the account with OAuth)",
+                code="missing_settings",
+                settings=["api_key"],
+            )
         return super().check(query)
 
     def _auth(self):
@@ -68,7 +72,11 @@ class YouTubeConnector(BaseConnector):
         elif self.setting("account_ref"):
             params["allThreadsRelatedToChannelId"] = self.setting("account_ref")
         else:
-            raise ConfigurationError("A YouTube stream needs a video id or the account's channel id")
+            raise ConfigurationError(
+                "A YouTube stream needs a video id or the account's channel id",
+                code="needs_target",
+                target="video_or_channel",
+            )
         if query.terms:
             params["searchTerms"] = query.search_string(" ")
         if page_token:

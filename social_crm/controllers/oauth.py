@@ -13,6 +13,7 @@ from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..connectors import ConnectorError
+from ..models import social_crm_messages as messages
 
 _logger = logging.getLogger(__name__)
 ACCOUNT_ACTION = "social_crm.social_crm_account_action"
@@ -27,7 +28,7 @@ class SocialCrmOAuth(http.Controller):
         try:
             url = pending.account_id.sudo(False)._oauth_authorize_url(pending, state)
         except (ConnectorError, UserError) as err:
-            return self._page(str(err), pending.account_id, status=400)
+            return self._page(self._error_text(err, pending.account_id), pending.account_id, status=400)
         return request.redirect(url, local=False)
 
     @http.route("/social_crm/oauth/<string:platform>/callback", type="http", auth="user", methods=["GET"])
@@ -53,10 +54,21 @@ class SocialCrmOAuth(http.Controller):
             action = account._oauth_finish(redirect_uri, verifier, code)
         except (ConnectorError, UserError) as err:
             _logger.info("OAuth sign-in of account %s failed: %s", account.id, err)
-            return self._page(request.env._("The connection failed: %(error)s", error=str(err)), account, status=400)
+            return self._page(
+                request.env._("The connection failed: %(error)s", error=self._error_text(err, account)),
+                account,
+                status=400,
+            )
         return request.redirect(self._url(action, account))
 
     # ----------------------------------------------------------------- helpers
+
+    @staticmethod
+    def _error_text(err, account):
+        """A connector error in the user's language (by its code); a UserError as it is."""
+        if isinstance(err, ConnectorError):
+            return messages.connector_error_text(request.env, err, account.sudo()._platform_name())
+        return str(err)
 
     def _url(self, action, account):
         """The web client URL of the form ``action`` opens."""

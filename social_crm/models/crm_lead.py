@@ -122,6 +122,42 @@ class CrmLead(models.Model):
         )
 
     @api.model
+    def _social_route_mentions(self, mentions, rule):
+        """One open lead per author: ``mentions`` (routed by ``rule``) join their
+        author's open lead (a note on it); the missing leads are created in one
+        batch, from the first mention of each author, the others logged on it."""
+        Lead = self.sudo()
+        mentions = mentions.sorted("id")
+        open_by_author = {}
+        if mentions.author_id:
+            for lead in Lead.search(
+                [("social_author_id", "in", mentions.author_id.ids), ("active", "=", True), ("probability", "<", 100)],
+                order="id desc",
+            ):
+                open_by_author.setdefault(lead.social_author_id, lead)
+        joined = defaultdict(mentions.browse)  # existing lead -> mentions
+        new_groups = {}  # author (or the mention itself when anonymous) -> mentions of a new lead
+        for mention in mentions:
+            lead = open_by_author.get(mention.author_id) if mention.author_id else None
+            if lead:
+                joined[lead] |= mention
+                continue
+            key = mention.author_id or mention
+            new_groups[key] = new_groups.get(key, mentions.browse()) | mention
+        to_log = {}
+        if new_groups:
+            firsts = [group[0] for group in new_groups.values()]
+            created = Lead._social_create_from_mentions(firsts, [rule] * len(firsts))
+            for lead, group in zip(created, new_groups.values(), strict=True):
+                group._set_routed(rule, lead)
+                if len(group) > 1:
+                    to_log[lead] = group[1:]
+        for lead, group in joined.items():
+            group._set_routed(rule, lead)
+            to_log[lead] = group
+        Lead._social_log_mentions(to_log)
+
+    @api.model
     def _social_log_mentions(self, mentions_by_lead):
         """New mentions of the leads' authors: one note per lead."""
         self.env["social.crm.mention"]._social_log_notes(mentions_by_lead, self.env._("New social mention"))

@@ -3,14 +3,20 @@ import datetime
 import logging
 import re
 import textwrap
+import threading
 from collections import Counter, defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import SQL, plaintext2html
+from odoo.tools import SQL, plaintext2html, split_every
 from odoo.tools.mail import generate_tracking_message_id
+
+from odoo.addons.helpdesk_mgmt.models.helpdesk_ticket import HelpdeskTicket as HelpdeskMgmtTicket
+
+from . import config_params
+from . import social_crm_messages as messages
 
 _logger = logging.getLogger(__name__)
 
@@ -28,6 +34,7 @@ EXPECTED_MIN_SAMPLES = 20
 EXPECTED_DAYS = 90
 REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|antw|fw|fwd|wg|tr|rv|r)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 EARLIEST = datetime.datetime.min
+ESCALATION_BATCH = 200  # tickets escalated per transaction (default of the system parameter)
 
 
 def _conversation_keys(mention):
@@ -109,7 +116,9 @@ class HelpdeskTicket(models.Model):
     social_intent = fields.Selection(related="social_mention_id.intent", string="Intent")
     social_influence = fields.Integer(related="social_mention_id.author_id.influence_score", string="Influence")
     social_priority_score = fields.Integer("Priority score", readonly=True)
-    social_priority_explanation = fields.Text("Why this priority", readonly=True)
+    # the reasons as components ({code, params}: scoring.REASON_CODES), rendered in the reader's language
+    social_priority_reasons = fields.Json("Priority reasons", readonly=True, copy=False)
+    social_priority_explanation = fields.Text("Why this priority", compute="_compute_social_priority_explanation")
     # SLA: the clock starts when the customer posted; the targets are set when the
     # ticket opens and never move (an escalation raises the priority, not the deadline)
     social_sla_start = fields.Datetime("Customer posted at", readonly=True, copy=False)
@@ -143,6 +152,13 @@ class HelpdeskTicket(models.Model):
         compute="_compute_social_sla",
     )
     social_mention_count = fields.Integer(compute="_compute_social_mention_count")
+
+    @api.depends("social_priority_reasons")
+    @api.depends_context("lang")
+    def _compute_social_priority_explanation(self):
+        for ticket in self:
+            reasons = ticket.social_priority_reasons
+            ticket.social_priority_explanation = messages.priority_explanation(self.env, reasons) if reasons else False
 
     @api.depends("social_mention_id.author_name", "social_mention_id.author_handle", "partner_name")
     def _compute_social_author_name(self):
@@ -364,7 +380,7 @@ class HelpdeskTicket(models.Model):
                 "social_mention_id": mention.id,
                 "social_thread_key": mention._thread_key(),
                 "social_priority_score": score,
-                "social_priority_explanation": "\n".join(breakdown["reasons"]) or self.env._("No urgency signal"),
+                "social_priority_reasons": messages.stored_reasons(breakdown),
                 "social_sla_start": start,
                 "social_response_deadline": deadline,
                 "social_resolution_deadline": company._social_crm_resolution_deadline(priority, start),
@@ -394,14 +410,21 @@ class HelpdeskTicket(models.Model):
         return tickets
 
     @api.model
+    def _social_custom_numbering(self):
+        """True when an installed addon overrides helpdesk_mgmt's ``_prepare_ticket_number``."""
+        return type(self)._prepare_ticket_number is not HelpdeskMgmtTicket._prepare_ticket_number
+
+    @api.model
     def _social_reserve_numbers(self, company, count):
         """``count`` ticket numbers of ``company`` drawn in one query.
 
         helpdesk_mgmt draws one number per ticket (a sequence lookup and a
         ``nextval`` each); the cron creates tickets by hundreds. Only for the
         usual "standard" sequence without date ranges: otherwise (gapless or
-        yearly numbering) nothing is reserved and helpdesk numbers each ticket."""
-        if not count:
+        yearly numbering) nothing is reserved and helpdesk numbers each ticket.
+        Nor when an addon overrides ``_prepare_ticket_number``: helpdesk then
+        calls it for each social ticket, with the ticket's values."""
+        if not count or self._social_custom_numbering():
             return []
         sequence = (
             self.env["ir.sequence"]
@@ -560,9 +583,10 @@ class HelpdeskTicket(models.Model):
                     {
                         "priority": priority,
                         "social_priority_score": max(score, ticket.social_priority_score),
-                        "social_priority_explanation": "\n".join(
-                            [self.env._("Raised by a later post of the conversation:"), *breakdown["reasons"]]
-                        ),
+                        "social_priority_reasons": [
+                            {"code": "raised_by_later_post", "params": {}},
+                            *messages.stored_reasons(breakdown),
+                        ],
                     }
                 )
 
@@ -711,7 +735,12 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _cron_escalate_social_tickets(self):
         """Record the targets that passed, raise the priority of unanswered
-        social tickets past their deadline and ask the team leader to act."""
+        social tickets past their deadline and ask the team leader to act.
+
+        The tickets are escalated a batch at a time, each batch committed (not
+        in tests) with its progress; returns the escalated tickets."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        size = config_params.int_param(self.env, config_params.ESCALATION_BATCH, ESCALATION_BATCH, minimum=1)
         now = fields.Datetime.now()
         late = self.search(
             expression.AND([self._social_sla_domains()["overdue"], [("social_sla_breached", "=", False)]])
@@ -730,8 +759,17 @@ class HelpdeskTicket(models.Model):
                 ("social_response_deadline", "<", now),
             ]
         )
-        for ticket in overdue:
-            ticket._social_escalate()
+        if auto_commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        done = 0
+        for batch in split_every(size, overdue.ids, self.browse):
+            for ticket in batch:
+                ticket._social_escalate()
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(overdue) - done)
+            if auto_commit:
+                # each batch is kept: a crash escalates the rest on the next run, not these twice
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return overdue
 
     def _social_escalate(self):

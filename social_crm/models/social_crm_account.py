@@ -1,20 +1,37 @@
 import logging
 import math
 import secrets
+import threading
+import traceback
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from ..connectors import CONNECTORS, HttpClient, PayloadError, connection, get_connector
+from ..connectors import (
+    CONNECTORS,
+    AuthenticationError,
+    ConfigurationError,
+    ConnectorError,
+    HttpClient,
+    PayloadError,
+    RateLimitedError,
+    TransientError,
+    connection,
+)
 from ..connectors.http import MAX_WAIT
 from ..connectors.redaction import redact
 from ..connectors.webhooks import valid_hub_signature, valid_token
+from . import config_params
 from . import social_crm_messages as messages
 from .counting import count_by
 
 _logger = logging.getLogger(__name__)
 
+# The platforms of this addon: the base list of the account's ``platform``, which
+# other addons extend with ``selection_add`` (and ``_get_connector_class``). Other
+# models read the account's selection (platform_selection), never this list.
 PLATFORMS = [(code, cls.label) for code, cls in CONNECTORS.items()]
 SECRET_FIELDS = ("access_token", "api_key", "client_id", "client_secret", "username", "password")
 # every field only system administrators may read: cleared when a non-administrator
@@ -26,6 +43,19 @@ DESTINATION_FIELDS = ("platform", "base_url")
 # names, IP addresses or networks (CIDR), separated by commas or spaces
 ALLOWED_HOSTS_PARAM = "social_crm.allowed_hosts"
 DEFAULT_RATE_LIMIT_WAIT = 900  # seconds, when a platform does not say how long to wait
+ACCOUNTS_PER_BATCH = 10  # accounts pulled per cron batch, each committed (default of the system parameter)
+BACKOFF_MAX_MINUTES = 24 * 60  # longest wait after failed pulls (default of the system parameter)
+
+
+def platform_selection(model):
+    """The platforms of accounts, with those other addons added, in the user's
+    language: the selection of every other model's ``platform``."""
+    return model.env["social.crm.account"]._fields["platform"]._description_selection(model.env)
+
+
+def platform_labels(env):
+    """``{platform: label}`` of every platform, in the user's language."""
+    return dict(platform_selection(env["social.crm.account"]))
 
 
 def clamp_wait(seconds):
@@ -192,7 +222,7 @@ class SocialCrmAccount(models.Model):
     def _compute_webhook_url(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for account in self:
-            account.supports_webhooks = CONNECTORS[account.platform].supports_webhooks
+            account.supports_webhooks = bool(account.platform) and account._connector_class().supports_webhooks
             token = account.sudo().webhook_token
             account.webhook_url = f"{base}/social_crm/webhook/{token}" if account.supports_webhooks and token else False
 
@@ -264,7 +294,7 @@ class SocialCrmAccount(models.Model):
 
     def _platform_label(self):
         self.ensure_one()
-        return CONNECTORS[self.platform].label
+        return platform_labels(self.env).get(self.platform) or self._connector_class().label
 
     def _notify_pull_result(self, created=0):
         """Tell whoever pressed Pull now how the pull went (a warning when it failed)."""
@@ -299,6 +329,22 @@ class SocialCrmAccount(models.Model):
 
     # ----------------------------------------------------------------- business
 
+    @api.model
+    def _get_connector_class(self, platform):
+        """The connector class (a ``connectors.BaseConnector``) of ``platform``.
+
+        The extension point of platforms: an addon that adds one to ``platform``
+        with ``selection_add`` overrides this method to return its connector for
+        it (and calls ``super()`` for the others)."""
+        if platform not in CONNECTORS:
+            raise UserError(self.env._("No connector is installed for the platform “%(platform)s”.", platform=platform))
+        return CONNECTORS[platform]
+
+    def _connector_class(self):
+        """The connector class of this account's platform (see ``_get_connector_class``)."""
+        self.ensure_one()
+        return self._get_connector_class(self.platform)
+
     def _get_connector(self, http=None):
         """The only way models reach a platform (tests replace the HTTP layer)."""
         self.ensure_one()
@@ -307,7 +353,7 @@ class SocialCrmAccount(models.Model):
         settings.update(base_url=account.base_url, account_ref=account.account_ref)
         if http is None:
             http = HttpClient(allowed_hosts=self._allowed_hosts())
-        return get_connector(self.platform, settings, http=http)
+        return self._connector_class()(settings=settings, http=http)
 
     @api.model
     def _allowed_hosts(self):
@@ -338,6 +384,7 @@ class SocialCrmAccount(models.Model):
 
     def _record_failure(self, error, state="error", retry_after=None, api_calls=0):
         now = fields.Datetime.now()
+        cap = 60 * config_params.int_param(self.env, config_params.BACKOFF_MAX_MINUTES, BACKOFF_MAX_MINUTES, minimum=1)
         for account in self:
             message = redact(f"{type(error).__name__}: {error}", account._secret_values())
             # in the language of whoever waits for this pull, if anyone does
@@ -346,8 +393,10 @@ class SocialCrmAccount(models.Model):
             count = account.error_count + 1
             wait = retry_after
             if wait is None:
-                # back off: 1, 2, 4... pull intervals, at most a day (no overflow on a long failing streak)
-                wait = account.pull_interval * 60 * 2 ** min(count - 1, 20)
+                # back off: 1, 2, 4... pull intervals, at most the cap (a day by default;
+                # no overflow on a long failing streak); a platform's own wait is not capped
+                interval = account.pull_interval * 60
+                wait = min(interval * 2 ** min(count - 1, 20), max(cap, interval))
             account.write(
                 {
                     "state": state,
@@ -359,6 +408,74 @@ class SocialCrmAccount(models.Model):
                 }
             )
             _logger.warning("Social CRM account %s (%s) failed: %s", account.name, account.platform, message)
+
+    # -------------------------------------------------------------------- pull
+
+    @api.model
+    def _cron_pull_mentions(self):
+        """Scheduled action: pull the accounts that are due, a batch at a time."""
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        due_domain = [
+            ("active", "=", True),
+            ("stream_ids.active", "=", True),
+            "|",
+            ("next_pull_at", "=", False),
+            ("next_pull_at", "<=", fields.Datetime.now()),
+        ]
+        Account = self.sudo()
+        size = config_params.int_param(self.env, config_params.PULL_BATCH, ACCOUNTS_PER_BATCH, minimum=1)
+        accounts = Account.search(due_domain, order="next_pull_at asc nulls first, id", limit=size)
+        if not accounts:
+            return
+        accounts._pull(auto_commit=auto_commit)
+        remaining = Account.search_count(due_domain)
+        self.env["ir.cron"]._notify_progress(done=len(accounts), remaining=remaining)
+
+    def _pull(self, auto_commit=True):
+        """Pull each account's streams; one failing account never stops the others.
+
+        Returns the number of mentions created."""
+        created = 0
+        for account in self.sudo():
+            if not account._try_lock():
+                _logger.info("Account %s is being pulled by another worker; skipped", account.name)
+                continue
+            http_calls = 0
+            created_before = created
+            try:
+                connector = account._get_connector()
+                for stream in account.stream_ids.filtered("active"):
+                    created += len(stream._pull(connector, auto_commit=auto_commit))
+                http_calls = connector.http.calls
+                account._record_success(api_calls=http_calls)
+                account.last_pull_count = created - created_before
+            except RateLimitedError as err:
+                account._record_failure(err, state="rate_limited", retry_after=account._rate_limit_wait(err))
+            except TransientError as err:
+                # network trouble or a platform outage: nothing to fix on our side, retried with back-off
+                account._record_failure(err, state="retrying")
+            except (AuthenticationError, ConfigurationError, ConnectorError) as err:
+                account._record_failure(err)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as err:
+                # another worker changed the same rows (an author's profile): the page is
+                # rolled back with its cursor and read again on the next run
+                if not auto_commit:
+                    raise
+                self.env.cr.rollback()
+                self.env.reset()
+                _logger.info("Concurrent update while pulling %s (%s); resumed on the next run", account.name, err)
+                continue
+            except Exception as err:  # a bug or bad data in one account must not stop the cron
+                # the traceback, without the account's secrets should an error quote one
+                trace = redact("".join(traceback.format_exception(err)), account._secret_values())
+                _logger.error("Unexpected error while pulling account %s:\n%s", account.name, trace)
+                account._record_failure(err)
+            account._notify_pull_result(created - created_before)
+            if auto_commit:
+                # each account is one unit of work: keep what it stored even if
+                # a later account crashes the worker
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return created
 
     # ---------------------------------------------------------------- webhooks
 

@@ -28,6 +28,7 @@ from ..connectors.oauth import (
     pkce_challenge,
     pkce_pair,
 )
+from . import social_crm_messages as messages
 
 _logger = logging.getLogger(__name__)
 
@@ -165,7 +166,9 @@ class SocialCrmAccount(models.Model):
             except ConnectorError as err:
                 raise UserError(
                     self.env._(
-                        "%(instance)s refused to register the app: %(error)s", instance=provider.instance, error=err
+                        "%(instance)s refused to register the app: %(error)s",
+                        instance=provider.instance,
+                        error=messages.connector_error_text(self.env, err, "Mastodon"),
                     )
                 ) from err
             app = Apps.create(
@@ -215,7 +218,12 @@ class SocialCrmAccount(models.Model):
         try:
             tokens = BlueskySession(account.base_url or DEFAULT_PDS).create_session(account.username, account.password)
         except ConnectorError as err:
-            raise UserError(self.env._("Bluesky did not open a session: %(error)s", error=err)) from err
+            raise UserError(
+                self.env._(
+                    "Bluesky did not open a session: %(error)s",
+                    error=messages.connector_error_text(self.env, err, "Bluesky"),
+                )
+            ) from err
         self._oauth_store(tokens)
         return {
             "type": "ir.actions.client",

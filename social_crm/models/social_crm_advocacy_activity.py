@@ -67,6 +67,32 @@ class SocialCrmAdvocacyActivity(models.Model):
     # ----------------------------------------------------------- automation
 
     @api.model
+    def _behaviours_of(self, mention):
+        """What advocacy ``mention`` shows: a review, a positive mention, a
+        share, or an answer to another customer's question."""
+        mention.ensure_one()
+        if mention.intent == "complaint" or mention.sentiment_label == "negative":
+            return []
+        positive = mention.intent == "praise" or mention.sentiment_label == "positive"
+        behaviours = []
+        if positive:
+            behaviours.append("review" if REVIEW.search(mention.text or "") else "positive_mention")
+        if mention.kind == "share":
+            behaviours.append("share")
+        if mention.kind == "reply" and mention.parent_ref:
+            parent = mention.search(
+                [
+                    ("platform", "=", mention.platform),
+                    ("external_id", "=", mention.parent_ref),
+                    ("company_id", "=", mention.company_id.id),
+                ],
+                limit=1,
+            )
+            if parent.intent == "question" and parent.author_id and parent.author_id != mention.author_id:
+                behaviours.append("answer")
+        return behaviours
+
+    @api.model
     def _award_from_mentions(self, mentions):
         """Turn the advocacy seen in analysed mentions into points."""
         mentions = mentions.filtered(lambda m: m.direction == "in" and m.partner_id and m.state != "ignored")
@@ -75,7 +101,7 @@ class SocialCrmAdvocacyActivity(models.Model):
         programs = self.env["social.crm.advocacy.program"].sudo().search([])
         created = self.browse()
         for mention in mentions:
-            behaviours = mention._advocacy_behaviours()
+            behaviours = self._behaviours_of(mention)
             if not behaviours:
                 continue
             partner, company = mention.partner_id, mention.company_id

@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .social_crm_account import PLATFORMS
+from .social_crm_account import platform_selection
 from .social_crm_mention_analysis import STAFF_SENTIMENTS
 from .social_crm_routing_rule import INTENTS
 
@@ -16,7 +16,7 @@ class SocialCrmAnalysisAgreement(models.Model):
 
     mention_id = fields.Many2one("social.crm.mention", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    platform = fields.Selection(PLATFORMS, readonly=True)
+    platform = fields.Selection(platform_selection, readonly=True)
     language = fields.Char(readonly=True)
     intent = fields.Selection(INTENTS, readonly=True, help="The intent staff gave (or confirmed).")
     analysis_intent = fields.Selection(INTENTS, string="Analysed intent", readonly=True)

@@ -8,7 +8,7 @@ from ..connectors.records import http_url
 from ..scoring import influence_score
 from ..text_analysis.sentiment import label_for
 from .counting import count_by
-from .social_crm_account import PLATFORMS
+from .social_crm_account import platform_labels, platform_selection
 
 # Bounded on purpose: a profile is hostile input. Each part has a maximum length
 # and an address starts only where no address character precedes, so a search
@@ -45,7 +45,7 @@ class SocialCrmAuthor(models.Model):
     _rec_names_search = ["handle", "name"]
     _check_company_auto = True
 
-    platform = fields.Selection(PLATFORMS, required=True, index=True)
+    platform = fields.Selection(platform_selection, required=True, index=True)
     external_key = fields.Char(required=True, index=True, help="The platform's stable id of the author (lowercase).")
     handle = fields.Char(index="trigram")
     name = fields.Char(index="trigram")
@@ -101,7 +101,7 @@ class SocialCrmAuthor(models.Model):
 
     @api.depends("handle", "name", "platform")
     def _compute_display_name(self):
-        labels = dict(PLATFORMS)
+        labels = platform_labels(self.env)
         for author in self:
             who = f"@{author.handle}" if author.handle else (author.name or author.external_key)
             author.display_name = f"{who} ({labels.get(author.platform, author.platform)})"
@@ -269,7 +269,7 @@ class SocialCrmAuthor(models.Model):
                     "website": http_url(self.website) or http_url(self.profile_url) or False,
                     "comment": self.env._(
                         "Created from the %(platform)s identity %(who)s",
-                        platform=dict(PLATFORMS).get(self.platform),
+                        platform=platform_labels(self.env).get(self.platform),
                         who=self.display_name,
                     ),
                     "company_id": self.company_id.id or False,

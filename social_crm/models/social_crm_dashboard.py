@@ -11,7 +11,7 @@ import pytz
 
 from odoo import api, fields, models
 
-from .social_crm_account import PLATFORMS
+from .social_crm_account import platform_labels
 
 PERIODS = (7, 14, 30)  # days the overview can cover
 SENTIMENTS = ("positive", "neutral", "negative", "not_scored")
@@ -59,21 +59,16 @@ class SocialCrmDashboard(models.AbstractModel):
     def _ticket_domain(self, sla_state=None):
         """Open social tickets, by the state of their answer deadline.
 
-        Built on the deadline and first-answer fields of social tickets; a stored
-        SLA state on tickets, when there is one, can replace these three domains."""
-        now = fields.Datetime.now()
+        "Overdue" is the tickets' own SLA status (``social_sla_status``: the answer
+        or, once answered, the resolution is late), so that the overview and the
+        tickets' badges agree; the others are the rest, not answered yet or answered."""
         domain = [("social_mention_id", "!=", False), ("closed", "=", False)]
         if sla_state == "overdue":
-            domain += [("social_first_response_at", "=", False), ("social_response_deadline", "<", now)]
+            domain.append(("social_sla_status", "=", "overdue"))
         elif sla_state == "on_time":
-            domain += [
-                ("social_first_response_at", "=", False),
-                "|",
-                ("social_response_deadline", ">=", now),
-                ("social_response_deadline", "=", False),
-            ]
+            domain += [("social_first_response_at", "=", False), ("social_sla_status", "!=", "overdue")]
         elif sla_state == "answered":
-            domain.append(("social_first_response_at", "!=", False))
+            domain += [("social_first_response_at", "!=", False), ("social_sla_status", "!=", "overdue")]
         return domain
 
     @api.model
@@ -128,7 +123,7 @@ class SocialCrmDashboard(models.AbstractModel):
             ["posted_at:day", "platform"],
             ["__count"],
         )
-        labels = dict(PLATFORMS)
+        labels = platform_labels(self.env)
         counts, platforms = {}, {}
         for day, platform, count in rows:
             day = day.date() if hasattr(day, "date") else day
@@ -260,7 +255,7 @@ class SocialCrmDashboard(models.AbstractModel):
         counts = dict(rows)
         authors = self.env["social.crm.author"].browse([a.id for a in counts])
         authors = authors.sorted(lambda a: (-a.influence_score, -counts[a], a.id))[:TOP_AUTHORS]
-        labels = dict(PLATFORMS)
+        labels = platform_labels(self.env)
         return [
             {
                 "id": author.id,

@@ -1,9 +1,10 @@
+import json
 import logging
 import threading
 from collections import defaultdict
+from datetime import timedelta
 
 import psycopg2
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -16,13 +17,16 @@ from ..connectors.records import http_url, sanitize_mention
 from ..connectors.redaction import redact
 from ..scoring import priority_score
 from ..text_analysis import ANALYZER_VERSION, analyze
-from .social_crm_account import PLATFORMS
+from . import config_params
+from .social_crm_account import platform_labels, platform_selection
 from .social_crm_routing_rule import INTENTS
 from .time_limit import TimeLimitExceeded, Watchdog
 
 _logger = logging.getLogger(__name__)
 
-PROCESS_BATCH = 1000  # mentions analysed and routed per transaction
+PROCESS_BATCH = 1000  # mentions analysed and routed per transaction (default of the system parameter)
+RAW_PAYLOAD_DAYS = 90  # days a raw payload is kept whole (default of the system parameter)
+RAW_PAYLOAD_BATCH = 1000  # payloads trimmed per transaction (default of the system parameter)
 # A mention whose processing was started this many times without finishing (the
 # worker was killed: too slow, out of memory) is marked as failed and skipped.
 MAX_PROCESS_ATTEMPTS = 3
@@ -70,7 +74,7 @@ class SocialCrmMention(models.Model):
     # Indexes are few on purpose: every mention is inserted once and updated twice (analysis,
     # routing), and each index costs on every write. (platform, external_id) is served by the
     # unique constraint, the processing queue by a partial index (see init).
-    platform = fields.Selection(PLATFORMS, required=True)
+    platform = fields.Selection(platform_selection, required=True)
     external_id = fields.Char("External ID", required=True, readonly=True)
     account_id = fields.Many2one(
         "social.crm.account", required=True, ondelete="restrict", index=True, check_company=True
@@ -175,8 +179,12 @@ class SocialCrmMention(models.Model):
     ticket_id = fields.Many2one("helpdesk.ticket", index="btree_not_null", ondelete="set null", check_company=True)
     user_id = fields.Many2one("res.users", "Assigned to", domain=[("share", "=", False)], index="btree_not_null")
     lead_id = fields.Many2one("crm.lead", index="btree_not_null", ondelete="set null", check_company=True)
-    # kept for replies and audits; not prefetched with the other fields (it is the largest column)
+    # kept for replies and audits; not prefetched with the other fields (it is the largest column);
+    # after ``social_crm.raw_payload_days`` only what replies read is kept (see _gc_raw_payloads)
     raw_payload = fields.Json(readonly=True, prefetch=False, groups="social_crm.group_social_crm_manager")
+    raw_payload_trimmed = fields.Boolean(
+        readonly=True, copy=False, help="The raw payload is old: only what replies need of it was kept."
+    )
 
     _sql_constraints = [
         (
@@ -258,7 +266,8 @@ class SocialCrmMention(models.Model):
         only the culprit stays behind, and after ``MAX_PROCESS_ATTEMPTS`` it is
         marked as failed instead of coming first again."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
-        batch = self.search_fetch(TO_PROCESS, ["process_attempts"], limit=PROCESS_BATCH, order="id")
+        size = config_params.int_param(self.env, config_params.PROCESS_BATCH, PROCESS_BATCH, minimum=1)
+        batch = self.search_fetch(TO_PROCESS, ["process_attempts"], limit=size, order="id")
         if not batch:
             return
         # the least tried first: a mention that keeps killing the worker does not come first again
@@ -457,52 +466,73 @@ class SocialCrmMention(models.Model):
         return self - failed_records
 
     def _route(self):
-        """Apply the first matching routing rule to each analysed mention."""
-        first_rule = self.env["social.crm.routing.rule"].search([])._matcher()
-        decisions = defaultdict(lambda: self.browse())
-        to_route = self.filtered(lambda m: m.direction == "in" and m.state == "analysed")
-        # the conversation comes first: an answer to a post of an open ticket (or a
-        # follow-up of its author) joins it, whatever the rules would do with it
-        to_route -= self.env["helpdesk.ticket"]._social_route_conversations(to_route)
-        for mention in to_route:
-            decisions[first_rule(mention)] |= mention
-        tickets = defaultdict(lambda: self.browse())
-        for rule, mentions in decisions.items():
-            if not rule:
-                continue  # the note was written with the analysis (see _process)
-            if rule.action == "ignore":
-                mentions.write({"state": "ignored", "routing_rule_id": rule.id, "routing_note": rule.name})
-            elif rule.action == "keep":
-                mentions.write({"routing_rule_id": rule.id, "routing_note": rule.name})
-            elif rule.action == "ticket":
-                tickets[rule] |= mentions
-            elif rule.action == "lead":
-                mentions._route_to_leads(rule)
-        if tickets:
-            self._route_to_tickets(tickets)
+        """Apply the first matching routing rule to each analysed mention (the
+        routing belongs to the rules, see ``social.crm.routing.rule._route_mentions``)."""
+        return self.env["social.crm.routing.rule"]._route_mentions(self)
 
-    def _route_to_tickets(self, mentions_by_rule):
-        """One ticket per conversation (the grouping belongs to helpdesk.ticket;
-        _route continued the open conversations already)."""
-        return self.env["helpdesk.ticket"]._social_route_mentions(mentions_by_rule, conversations=False)
+    def _route_to_leads(self, rule):
+        """One open lead per author (the grouping belongs to crm.lead)."""
+        return self.env["crm.lead"]._social_route_mentions(self, rule)
 
-    @api.model
-    def _route_groups(self, Target, joined, new_groups, rule_of):
-        """Settle grouped mentions on tickets or leads (``Target``): each new group
-        gets a record made from its first mention, every mention is marked routed
-        to its record, and the others are logged on it as one note per record."""
-        to_log = {}
-        if new_groups:
-            firsts = [group[0] for group in new_groups.values()]
-            created = Target._social_create_from_mentions(firsts, [rule_of[m] for m in firsts])
-            for record, group in zip(created, new_groups.values(), strict=True):
-                group._set_routed(rule_of[group[0]], record)
-                if len(group) > 1:
-                    to_log[record] = group[1:]
-        for record, group in joined.items():
-            group._set_routed(rule_of[group[0]], record)
-            to_log[record] = group
-        Target._social_log_mentions(to_log)
+    @api.autovacuum
+    def _gc_raw_payloads(self):
+        """Drop the raw payloads stored more than ``social_crm.raw_payload_days``
+        days ago (0: keep them), but for what replying reads from them (each
+        connector's ``reply_raw``): replies still work, on every platform, and
+        ``local_ref`` (derived from the payload) stays as it was.
+
+        Batched, each batch committed when not testing; returns how many
+        payloads were trimmed."""
+        days = config_params.int_param(self.env, config_params.RAW_PAYLOAD_DAYS, RAW_PAYLOAD_DAYS)
+        if not days:
+            return 0
+        size = config_params.int_param(self.env, config_params.RAW_PAYLOAD_BATCH, RAW_PAYLOAD_BATCH, minimum=1)
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        before = fields.Datetime.now() - timedelta(days=days)
+        self.flush_model(["raw_payload", "raw_payload_trimmed", "account_id"])
+        connectors = {}
+        done = 0
+        while True:
+            # a sequential scan once a day: no index is worth its writes on every ingestion
+            self.env.cr.execute(
+                SQL(
+                    """SELECT id, account_id, raw_payload FROM social_crm_mention
+                        WHERE create_date < %s AND raw_payload IS NOT NULL AND raw_payload_trimmed IS NOT TRUE
+                     ORDER BY id LIMIT %s""",
+                    before,
+                    size,
+                )
+            )
+            rows = self.env.cr.fetchall()
+            if not rows:
+                break
+            kept = []
+            for mention_id, account_id, raw in rows:
+                if account_id not in connectors:
+                    account = self.env["social.crm.account"].sudo().browse(account_id).exists()
+                    connectors[account_id] = account._get_connector() if account else None
+                connector = connectors[account_id]
+                part = connector.reply_raw(raw) if connector else {}
+                kept.append((mention_id, json.dumps(part) if part else None))
+            # in SQL: the ORM would compute local_ref again for nothing (it reads what is kept)
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE social_crm_mention AS m
+                          SET raw_payload = v.raw, raw_payload_trimmed = TRUE
+                         FROM (VALUES %s) AS v(id, raw)
+                        WHERE m.id = v.id""",
+                    SQL(", ").join(SQL("(%s, %s::jsonb)", mention_id, raw) for mention_id, raw in kept),
+                )
+            )
+            done += len(rows)
+            self.invalidate_model(["raw_payload", "raw_payload_trimmed"])
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if len(rows) < size:
+                break
+        if done:
+            _logger.info("Social CRM: raw payloads of %d mention(s) older than %d days trimmed", done, days)
+        return done
 
     @api.depends("raw_payload")
     def _compute_local_ref(self):
@@ -602,29 +632,6 @@ class SocialCrmMention(models.Model):
             **extra,
         )
 
-    def _route_to_leads(self, rule):
-        """One open lead per author: join the author's open lead (a note on it),
-        create the missing leads in one batch."""
-        Lead = self.env["crm.lead"].sudo()
-        mentions = self.sorted("id")
-        open_by_author = {}
-        if mentions.author_id:
-            for lead in Lead.search(
-                [("social_author_id", "in", mentions.author_id.ids), ("active", "=", True), ("probability", "<", 100)],
-                order="id desc",
-            ):
-                open_by_author.setdefault(lead.social_author_id, lead)
-        joined = defaultdict(lambda: self.browse())  # existing lead -> mentions
-        new_groups = {}  # author (or the mention itself when anonymous) -> mentions of a new lead
-        for mention in mentions:
-            lead = open_by_author.get(mention.author_id) if mention.author_id else None
-            if lead:
-                joined[lead] |= mention
-                continue
-            key = mention.author_id or mention
-            new_groups[key] = new_groups.get(key, self.browse()) | mention
-        self._route_groups(Lead, joined, new_groups, dict.fromkeys(mentions, rule))
-
     def _set_routed(self, rule, record):
         """Routed by ``rule`` to ``record``, a helpdesk ticket or a CRM lead."""
         link = {"helpdesk.ticket": "ticket_id", "crm.lead": "lead_id"}[record._name]
@@ -634,35 +641,40 @@ class SocialCrmMention(models.Model):
 
     def _platform_label(self):
         self.ensure_one()
-        return dict(self._fields["platform"].selection).get(self.platform, self.platform)
+        return platform_labels(self.env).get(self.platform, self.platform)
 
     def _social_text_html(self):
         """The mention's own words as safe HTML: paragraphs and line breaks kept, links clickable."""
         self.ensure_one()
         return plaintext2html(self.text or self.title or "")
 
+    def _social_summary_values(self):
+        """What template mention_summary shows of the mention."""
+        self.ensure_one()
+        return {
+            "who": self.author_name or self.author_handle or "?",
+            "url": http_url(self.url),
+            "platform": self._platform_label(),
+            "posted_at": fields.Datetime.to_string(self.posted_at) or "",
+            "text": self._social_text_html(),
+        }
+
     def _social_html(self):
         """The mention as safe HTML, who, where and when, then the words: lead
-        descriptions, chatter notes. No <blockquote>: Odoo takes it for a quoted
-        e-mail and folds it away under "Read more" in the chatter."""
+        descriptions (template mention_summary)."""
         self.ensure_one()
-        platform = self._platform_label()
-        who = self.author_name or self.author_handle or "?"
-        url = http_url(self.url)
-        link = Markup('<a href="%s" target="_blank" rel="noopener">%s</a>') % (url, platform) if url else platform
-        return Markup("<p><b>%s</b> · %s · %s</p>%s") % (
-            who,
-            link,
-            fields.Datetime.to_string(self.posted_at) or "",
-            self._social_text_html(),
-        )
+        return self.env["ir.qweb"]._render("social_crm.mention_summary", self._social_summary_values())
 
     @api.model
     def _social_log_notes(self, mentions_by_record, title):
-        """Log the mentions of each record (all of one model) on it as one note,
-        in one batch (no notification round: they are notes)."""
+        """Log the mentions of each record (all of one model) on it as one note
+        (template mention_note), in one batch (no notification round: they are notes)."""
+        QWeb = self.env["ir.qweb"]
         bodies = {
-            record.id: Markup("<p><b>%s</b></p>%s") % (title, Markup("").join(m._social_html() for m in mentions))
+            record.id: QWeb._render(
+                "social_crm.mention_note",
+                {"title": title, "mentions": [m._social_summary_values() for m in mentions]},
+            )
             for record, mentions in mentions_by_record.items()
         }
         if bodies:
@@ -673,33 +685,6 @@ class SocialCrmMention(models.Model):
     def _trigger_processing(self):
         """Have the processing cron run soon (new mentions were stored)."""
         self.env.ref("social_crm.ir_cron_process_mentions").sudo()._trigger()
-
-    def _advocacy_behaviours(self):
-        """What advocacy this mention shows: a review, a positive mention, a
-        share, or an answer to another customer's question."""
-        self.ensure_one()
-        from .social_crm_advocacy_activity import REVIEW
-
-        if self.intent == "complaint" or self.sentiment_label == "negative":
-            return []
-        positive = self.intent == "praise" or self.sentiment_label == "positive"
-        behaviours = []
-        if positive:
-            behaviours.append("review" if REVIEW.search(self.text or "") else "positive_mention")
-        if self.kind == "share":
-            behaviours.append("share")
-        if self.kind == "reply" and self.parent_ref:
-            parent = self.search(
-                [
-                    ("platform", "=", self.platform),
-                    ("external_id", "=", self.parent_ref),
-                    ("company_id", "=", self.company_id.id),
-                ],
-                limit=1,
-            )
-            if parent.intent == "question" and parent.author_id and parent.author_id != self.author_id:
-                behaviours.append("answer")
-        return behaviours
 
     def _award_advocacy(self):
         """Hook for advocacy programs (see social_crm_advocacy_activity)."""

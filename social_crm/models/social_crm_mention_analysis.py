@@ -6,11 +6,13 @@ from odoo.service.model import retrying
 from odoo.tools import SQL
 
 from ..text_analysis import ANALYZER_VERSION
+from . import config_params
+from . import social_crm_messages as messages
 from .social_crm_routing_rule import INTENTS
 
 _logger = logging.getLogger(__name__)
 
-REANALYSE_BATCH = 1000  # mentions re-analysed per transaction
+REANALYSE_BATCH = 1000  # mentions re-analysed per transaction (default of the system parameter)
 STAFF_SENTIMENTS = [("positive", "Positive"), ("neutral", "Neutral"), ("negative", "Negative")]
 # the score a staff correction counts for when the analysis' own score has the other sign
 # (routing, priority and averages then read the corrected sentiment)
@@ -121,7 +123,7 @@ class SocialCrmMention(models.Model):
                 {
                     "priority": priority,
                     "social_priority_score": points,
-                    "social_priority_explanation": "\n".join(breakdown["reasons"]) or self.env._("No urgency signal"),
+                    "social_priority_reasons": messages.stored_reasons(breakdown),
                 }
             )
 
@@ -167,8 +169,10 @@ class SocialCrmMention(models.Model):
         ticket or lead; a mention that was not routed and now matches a rule is routed."""
         auto_commit = not getattr(threading.current_thread(), "testing", False)
 
+        size = config_params.int_param(self.env, config_params.REANALYSE_BATCH, REANALYSE_BATCH, minimum=1)
+
         def reanalyse_batch():
-            mentions = self.search(self._reanalysis_domain(), limit=REANALYSE_BATCH, order="id")
+            mentions = self.search(self._reanalysis_domain(), limit=size, order="id")
             mentions._analyze()
             mentions._route_again()
             return len(mentions)

@@ -6,6 +6,8 @@ language. The technical text of an error goes to the log and to a field only
 administrators see, never into these sentences.
 """
 
+from odoo import _lt
+
 from ..connectors import (
     AuthenticationError,
     ConfigurationError,
@@ -124,6 +126,69 @@ def report_sentences(env, report, platform):
     return lines
 
 
+# what the connectors' error codes mean (connectors/exceptions.py), as sms/tools/sms_api.py does
+TARGETS = {
+    "post": _lt("post id"),
+    "media": _lt("media id"),
+    "subreddit": _lt("subreddit name"),
+    "feed_url": _lt("feed URL (http:// or https://)"),
+    "video_or_channel": _lt("video id, or the account's channel id"),
+}
+CONNECTOR_ERRORS = {
+    "missing_settings": _lt("This account needs “%(settings)s” to be read: fill it in on the Credentials tab."),
+    "mode": _lt("A stream listens in a way %(platform)s does not offer: open the stream and choose another mode."),
+    "needs_terms": _lt("A search stream has no keyword, hashtag or handle: add at least one to the stream."),
+    "needs_hashtags": _lt("A %(platform)s hashtag stream needs at least one hashtag."),
+    "needs_target": _lt("The %(platform)s stream needs its %(target)s."),
+    "query_too_long": _lt(
+        "The search is %(length)s characters long and %(platform)s accepts %(limit)s: use fewer or shorter keywords."
+    ),
+    "blocked_address": _lt(
+        "%(host)s is not a public address (loopback, private or link-local): a system administrator can allow it "
+        "in the system parameter social_crm.allowed_hosts."
+    ),
+    "unknown_platform": _lt("No connector is installed for the platform “%(platform)s”."),
+    "no_webhooks": _lt("%(platform)s does not push webhooks: it is polled."),
+    "no_client_id": _lt("The client id of the %(platform)s developer app is missing: enter it in the settings."),
+    "no_authorization_code": _lt("%(platform)s returned no authorization code: connect the account again."),
+    "no_refresh_token": _lt("No refresh token is stored for %(platform)s: connect the account again."),
+    "sign_in_refused": _lt("%(platform)s refused the sign-in: connect the account again."),
+    "no_access_token": _lt(
+        "%(platform)s returned no access token: connect the account again. "
+        "An administrator can read the technical details in the server log."
+    ),
+    "app_not_registered": _lt("%(instance)s did not register the app: check the instance address and try again."),
+    "no_session": _lt("Bluesky did not open a session: check the handle and the app password."),
+    "no_sign_in_flow": _lt("%(platform)s has no sign-in flow: enter its credentials by hand."),
+    "instance_url": _lt("“%(value)s” is not an https instance address like https://mastodon.social."),
+}
+
+
+def error_text(env, error, platform):
+    """The sentence of a connector error's code, in the language of ``env``
+    (None when the error has no code this module knows)."""
+    code = getattr(error, "code", "") or ""
+    text = CONNECTOR_ERRORS.get(code)
+    if text is None:
+        return None
+    params = dict(getattr(error, "params", None) or {})
+    values = {"platform": platform, **params}
+    if code == "missing_settings":
+        values["settings"] = ", ".join(setting_label(env, name) for name in params.get("settings") or ())
+    if code == "needs_target":
+        target = TARGETS.get(params.get("target"))
+        values["target"] = _tr(env, target) if target else params.get("target", "")
+    try:
+        return _tr(env, text, **values)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def connector_error_text(env, error, platform):
+    """What a connector error says to the user: its code's sentence, else its (English) message."""
+    return error_text(env, error, platform) or str(error)
+
+
 def error_sentence(env, error, platform):
     """What a pull failure means for the user, and what to do about it."""
     if isinstance(error, AuthenticationError):
@@ -150,20 +215,9 @@ def error_sentence(env, error, platform):
             platform=platform,
         )
     if isinstance(error, ConfigurationError):
-        code = getattr(error, "code", "")
-        params = getattr(error, "params", {})
-        if code == "missing_settings":
-            return env._(
-                "This account needs “%(settings)s” to be read: fill it in on the Credentials tab.",
-                settings=", ".join(setting_label(env, name) for name in params.get("settings") or ()),
-            )
-        if code == "mode":
-            return env._(
-                "A stream listens in a way %(platform)s does not offer: open the stream and choose another mode.",
-                platform=platform,
-            )
-        if code == "needs_terms":
-            return env._("A search stream has no keyword, hashtag or handle: add at least one to the stream.")
+        known = error_text(env, error, platform)
+        if known:
+            return known
         return env._(
             "A stream or the account is not set up completely: check the streams' targets and the account's "
             "settings, then pull again. An administrator can read the technical details.",
@@ -180,3 +234,110 @@ def error_sentence(env, error, platform):
         "The pull failed on an unexpected error. An administrator can read the technical details below and in "
         "the server log.",
     )
+
+
+# ----------------------------------------------------------- priority reasons
+# scoring.priority explains a priority with components ({code, params}); the
+# ticket stores them and shows them in the reader's language. The English
+# texts are those of scoring.priority.reason_text.
+
+CRITICAL_KINDS = {"outage": _lt("outage"), "safety": _lt("safety issue"), "legal": _lt("legal threat")}
+INTENT_WORDS = {
+    "complaint": _lt("complaint"),
+    "question": _lt("question"),
+    "purchase_intent": _lt("purchase intent"),
+    "praise": _lt("praise"),
+    "other": _lt("other"),
+}
+INTENTS_WORDS = {
+    "complaint": _lt("complaints"),
+    "question": _lt("questions"),
+    "purchase_intent": _lt("purchase intents"),
+    "praise": _lt("praises"),
+    "other": _lt("others"),
+}
+REASONS = {
+    "critical": _lt("%(kind)s: %(words)s (Very High)"),
+    "not_scored": _lt("sentiment not scored"),
+    "positive_on_complaint": _lt("positive score %(compound)s on a complaint"),
+    "expected_average": _lt("%(why)s, counted as %(expected)s (average of scored %(intents)s) (+%(points)s)"),
+    "expected_prior": _lt("%(why)s, counted as %(expected)s (usual for %(intents)s) (+%(points)s)"),
+    "sentiment": _lt("negative sentiment %(compound)s (+%(points)s)"),
+    "sentiment_drivers": _lt("negative sentiment %(compound)s (+%(points)s): %(drivers)s"),
+    "intent": _lt("%(intent)s (+%(points)s)"),
+    "influence": _lt("author influence %(influence)s/100 (+%(points)s)"),
+    "urgency": _lt("urgency: %(words)s (+%(points)s)"),
+    "customer": _lt("customer value %(value)s (+%(points)s)"),
+    "raised_by_later_post": _lt("Raised by a later post of the conversation:"),
+    "no_signal": _lt("No urgency signal"),
+}
+
+
+def _tr(env, text, **params):
+    """``text`` (an ``_lt``) in the language of ``env``, with ``params``."""
+    translated = text._translate(env.lang or "en_US")
+    return translated % params if params else translated
+
+
+def stored_reasons(breakdown):
+    """What a ticket stores of a priority ``breakdown`` (never empty)."""
+    return breakdown["explained"] or [{"code": "no_signal", "params": {}}]
+
+
+def _intent(env, intent, plural=False):
+    words = (INTENTS_WORDS if plural else INTENT_WORDS).get(intent)
+    if words:
+        return _tr(env, words)
+    return intent.replace("_", " ") + ("s" if plural else "")
+
+
+def _amount(env, value):
+    lang = env["res.lang"]._lang_get(env.lang or "en_US")
+    return lang.format("%.0f", value, grouping=True) if lang else f"{value:,.0f}"
+
+
+def reason_sentence(env, reason):
+    """One reason of a priority, in the language of ``env``."""
+    code, params = reason.get("code"), reason.get("params") or {}
+    try:
+        if code == "critical":
+            quoted = ", ".join(f"'{word}'" for word in params["words"])
+            kind = CRITICAL_KINDS.get(params["kind"])
+            return _tr(env, REASONS["critical"], kind=_tr(env, kind) if kind else params["kind"], words=quoted)
+        if code == "sentiment_expected":
+            if params["why"] == "not_scored":
+                why = _tr(env, REASONS["not_scored"])
+            else:
+                why = _tr(env, REASONS["positive_on_complaint"], compound=f"{params['compound']:+.2f}")
+            text = REASONS["expected_average" if params["source"] == "average" else "expected_prior"]
+            return _tr(
+                env,
+                text,
+                why=why,
+                expected=f"{params['expected']:+.2f}",
+                intents=_intent(env, params["intent"], plural=True),
+                points=params["points"],
+            )
+        if code == "sentiment":
+            values = {"compound": f"{params['compound']:+.2f}", "points": params["points"]}
+            if params.get("drivers"):
+                return _tr(env, REASONS["sentiment_drivers"], drivers=params["drivers"], **values)
+            return _tr(env, REASONS["sentiment"], **values)
+        if code == "intent":
+            return _tr(env, REASONS["intent"], intent=_intent(env, params["intent"]), points=params["points"])
+        if code == "influence":
+            return _tr(env, REASONS["influence"], influence=params["influence"], points=params["points"])
+        if code == "urgency":
+            return _tr(env, REASONS["urgency"], words=", ".join(params["words"]), points=params["points"])
+        if code == "customer":
+            return _tr(env, REASONS["customer"], value=_amount(env, params["value"]), points=params["points"])
+        if code in ("raised_by_later_post", "no_signal"):
+            return _tr(env, REASONS[code])
+    except (KeyError, TypeError, ValueError):
+        pass  # a component of another version: its English text, if it has one
+    return str(params.get("text") or code or "")
+
+
+def priority_explanation(env, reasons):
+    """The stored reasons of a ticket's priority, one per line, in the language of ``env``."""
+    return "\n".join(reason_sentence(env, reason) for reason in reasons or ())

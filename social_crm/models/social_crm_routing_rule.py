@@ -1,11 +1,12 @@
 import functools
 import re
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .counting import count_by
-from .social_crm_account import PLATFORMS
+from .social_crm_account import platform_selection
 
 INTENTS = [
     ("question", "Question"),
@@ -51,7 +52,7 @@ class SocialCrmRoutingRule(models.Model):
     intent = fields.Selection(INTENTS, help="Empty: any intent.")
     sentiment = fields.Selection(SENTIMENTS, help="Empty: any sentiment.")
     min_influence = fields.Integer("Minimum influence", help="0-100; 0: any author.")
-    platform = fields.Selection(PLATFORMS, help="Empty: any platform.")
+    platform = fields.Selection(platform_selection, help="Empty: any platform.")
     keywords = fields.Text(help="Any of these words or phrases (one per line); empty: no keyword needed.")
     noise = fields.Boolean("Only noise", help="Matches mentions with no words and no recognised intent.")
     # Action
@@ -148,6 +149,41 @@ class SocialCrmRoutingRule(models.Model):
             return next((rule for rule, *condition in conditions if holds(mention, *condition)), self.browse())
 
         return first_match
+
+    # ----------------------------------------------------------------- routing
+
+    @api.model
+    def _route_mentions(self, mentions):
+        """Apply the first matching rule to each analysed mention of ``mentions``.
+
+        An answer in an open ticket's conversation joins it first (whatever the
+        rules would do with it); the others go where their rule says: ignored,
+        kept, to a ticket (grouped by helpdesk.ticket) or to a lead (grouped by
+        crm.lead)."""
+        first_rule = self.search([])._matcher()
+        Mention = self.env["social.crm.mention"]
+        decisions = defaultdict(Mention.browse)
+        to_route = mentions.filtered(lambda m: m.direction == "in" and m.state == "analysed")
+        # the conversation comes first: an answer to a post of an open ticket (or a
+        # follow-up of its author) joins it, whatever the rules would do with it
+        to_route -= self.env["helpdesk.ticket"]._social_route_conversations(to_route)
+        for mention in to_route:
+            decisions[first_rule(mention)] |= mention
+        tickets = defaultdict(Mention.browse)
+        for rule, routed in decisions.items():
+            if not rule:
+                continue  # the note was written with the analysis (see social.crm.mention._process)
+            if rule.action == "ignore":
+                routed.write({"state": "ignored", "routing_rule_id": rule.id, "routing_note": rule.name})
+            elif rule.action == "keep":
+                routed.write({"routing_rule_id": rule.id, "routing_note": rule.name})
+            elif rule.action == "ticket":
+                tickets[rule] |= routed
+            elif rule.action == "lead":
+                self.env["crm.lead"]._social_route_mentions(routed, rule)
+        if tickets:
+            # one ticket per conversation; the open conversations were continued above
+            self.env["helpdesk.ticket"]._social_route_mentions(tickets, conversations=False)
 
     def action_preview(self):
         """Dry run: what these rules would have done with recent mentions."""

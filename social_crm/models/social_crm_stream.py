@@ -1,23 +1,15 @@
 import json
 import logging
-import threading
-import traceback
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..connectors import (
-    CONNECTORS,
-    AuthenticationError,
     ConfigurationError,
-    ConnectorError,
     Query,
-    RateLimitedError,
-    TransientError,
     split_terms,
 )
-from ..connectors.redaction import redact
+from . import social_crm_messages as messages
 from .counting import count_by
 
 _logger = logging.getLogger(__name__)
@@ -30,7 +22,6 @@ MODES = [
     ("feed", "Feed / Page posts"),
     ("subreddit", "Subreddit comments"),
 ]
-ACCOUNTS_PER_BATCH = 10  # accounts pulled per cron batch; each batch is committed
 
 
 class SocialCrmStream(models.Model):
@@ -82,14 +73,18 @@ class SocialCrmStream(models.Model):
             if stream.max_pages < 1:
                 raise ValidationError(self.env._("A stream reads at least one page per pull."))
             stream._check_query_guided()  # the mode and what it needs, in the user's language
-            connector = CONNECTORS[stream.account_id.platform]
+            connector = stream.account_id._connector_class()
             # credentials are the account's business: check the query with placeholders
             placeholders = {name: "-" for name in connector.required_settings + ("access_token",)}
             try:
                 connector(settings=placeholders).check(stream._get_query())
             except ConfigurationError as err:
                 raise ValidationError(
-                    self.env._("The stream “%(stream)s” cannot be read: %(reason)s", stream=stream.name, reason=err)
+                    self.env._(
+                        "The stream “%(stream)s” cannot be read: %(reason)s",
+                        stream=stream.name,
+                        reason=messages.connector_error_text(self.env, err, stream.account_id._platform_label()),
+                    )
                 ) from err
 
     def action_view_mentions(self):
@@ -115,69 +110,13 @@ class SocialCrmStream(models.Model):
 
     @api.model
     def _cron_pull_mentions(self):
-        """Scheduled action: pull the accounts that are due, a batch at a time."""
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        due_domain = [
-            ("active", "=", True),
-            ("stream_ids.active", "=", True),
-            "|",
-            ("next_pull_at", "=", False),
-            ("next_pull_at", "<=", fields.Datetime.now()),
-        ]
-        Account = self.env["social.crm.account"].sudo()
-        accounts = Account.search(due_domain, order="next_pull_at asc nulls first, id", limit=ACCOUNTS_PER_BATCH)
-        if not accounts:
-            return
-        self._pull_accounts(accounts, auto_commit=auto_commit)
-        remaining = Account.search_count(due_domain)
-        self.env["ir.cron"]._notify_progress(done=len(accounts), remaining=remaining)
+        """Kept for callers of 18.0.1.1.0: the pull cron is the account's now."""
+        return self.env["social.crm.account"]._cron_pull_mentions()
 
     @api.model
     def _pull_accounts(self, accounts, auto_commit=True):
-        """Pull each account's streams; one failing account never stops the others.
-
-        Returns the number of mentions created."""
-        created = 0
-        for account in accounts.sudo():
-            if not account._try_lock():
-                _logger.info("Account %s is being pulled by another worker; skipped", account.name)
-                continue
-            http_calls = 0
-            created_before = created
-            try:
-                connector = account._get_connector()
-                for stream in account.stream_ids.filtered("active"):
-                    created += len(stream._pull(connector, auto_commit=auto_commit))
-                http_calls = connector.http.calls
-                account._record_success(api_calls=http_calls)
-                account.last_pull_count = created - created_before
-            except RateLimitedError as err:
-                account._record_failure(err, state="rate_limited", retry_after=account._rate_limit_wait(err))
-            except TransientError as err:
-                # network trouble or a platform outage: nothing to fix on our side, retried with back-off
-                account._record_failure(err, state="retrying")
-            except (AuthenticationError, ConfigurationError, ConnectorError) as err:
-                account._record_failure(err)
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as err:
-                # another worker changed the same rows (an author's profile): the page is
-                # rolled back with its cursor and read again on the next run
-                if not auto_commit:
-                    raise
-                self.env.cr.rollback()
-                self.env.reset()
-                _logger.info("Concurrent update while pulling %s (%s); resumed on the next run", account.name, err)
-                continue
-            except Exception as err:  # a bug or bad data in one account must not stop the cron
-                # the traceback, without the account's secrets should an error quote one
-                trace = redact("".join(traceback.format_exception(err)), account._secret_values())
-                _logger.error("Unexpected error while pulling account %s:\n%s", account.name, trace)
-                account._record_failure(err)
-            account._notify_pull_result(created - created_before)
-            if auto_commit:
-                # each account is one unit of work: keep what it stored even if
-                # a later account crashes the worker
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        return created
+        """Kept for callers of 18.0.1.1.0: see ``social.crm.account._pull``."""
+        return accounts._pull(auto_commit=auto_commit)
 
     def _pull(self, connector, auto_commit=True):
         """Read up to ``max_pages`` pages; store each page and its cursor together."""

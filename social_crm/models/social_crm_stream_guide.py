@@ -4,7 +4,6 @@ fields shown and required, what the mode reads, and translated checks."""
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..connectors import CONNECTORS
 from .social_crm_stream import MODES
 
 TERMS = ("keywords", "hashtags", "handles")
@@ -92,7 +91,9 @@ class SocialCrmStream(models.Model):
             guide = GUIDE.get((platform, stream.mode), {})
             shown = guide.get("fields", ())
             # never empty (an empty list is stored as False, which the mode widget cannot filter by)
-            stream.available_modes = list(CONNECTORS[platform].modes) if platform else [m for m, _l in MODES]
+            stream.available_modes = (
+                list(stream.account_id._connector_class().modes) if platform else [m for m, _l in MODES]
+            )
             stream.mode_help = mode_help(self.env, platform, stream.mode) if platform else False
             stream.show_keywords = "keywords" in shown
             stream.show_hashtags = "hashtags" in shown
@@ -117,14 +118,14 @@ class SocialCrmStream(models.Model):
     @api.model
     def _default_mode(self, platform, mode):
         """``mode`` if the platform offers it, else the platform's first mode."""
-        modes = CONNECTORS[platform].modes
+        modes = self.env["social.crm.account"]._get_connector_class(platform).modes
         return mode if mode in modes else modes[0]
 
     def _check_query_guided(self):
         """The checks of the stream form, in the user's language: the mode is
         one the platform offers, what the mode needs is filled in."""
         self.ensure_one()
-        connector = CONNECTORS[self.account_id.platform]
+        connector = self.account_id._connector_class()
         labels = dict(self._fields["mode"]._description_selection(self.env))
         if self.mode not in connector.modes:
             raise ValidationError(

@@ -5,6 +5,6 @@ components, and the components are stored and shown to users.
 """
 
 from .influence import influence_score
-from .priority import HELPDESK_PRIORITIES, priority_score
+from .priority import HELPDESK_PRIORITIES, REASON_CODES, priority_score, reason_text
 
-__all__ = ["HELPDESK_PRIORITIES", "influence_score", "priority_score"]
+__all__ = ["HELPDESK_PRIORITIES", "REASON_CODES", "influence_score", "priority_score", "reason_text"]

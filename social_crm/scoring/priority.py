@@ -20,7 +20,10 @@
                           the score to 65 (Very High) whatever the sum
 
 Every component is named in ``breakdown["components"]`` and explained in
-``breakdown["reasons"]`` (stored on the ticket).
+``breakdown["explained"]``: a list of ``{"code": ..., "params": {...}}`` (stored
+on the ticket and rendered there in the reader's language; see
+:data:`REASON_CODES`). ``breakdown["reasons"]`` holds the same in English
+(:func:`reason_text`), for logs and command-line use.
 """
 
 import math
@@ -205,6 +208,51 @@ INTENT_POINTS = {"complaint": 15, "question": 8, "purchase_intent": 5}
 PRIOR_COMPOUND = {"complaint": -0.5}
 
 
+# what each reason code means, with its parameters (the Odoo side translates them)
+REASON_CODES = {
+    "critical": "an outage, safety issue or legal threat: kind, words",
+    "sentiment": "negative sentiment: compound, points, drivers (quoted words, may be empty)",
+    "sentiment_expected": "sentiment unknown (why: not_scored or positive_on_complaint, compound), "
+    "counted as expected (source: average or prior, intent), points",
+    "intent": "intent, points",
+    "influence": "influence (0-100), points",
+    "urgency": "words, points",
+    "customer": "value, points",
+}
+
+
+def _intent_words(intent):
+    return intent.replace("_", " ")
+
+
+def reason_text(reason):
+    """The English sentence of one reason (``{"code", "params"}``)."""
+    code, p = reason["code"], reason["params"]
+    if code == "critical":
+        quoted = ", ".join(f"'{word}'" for word in p["words"])
+        return f"{CRITICAL_LABELS.get(p['kind'], p['kind'])}: {quoted} (Very High)"
+    if code == "sentiment_expected":
+        why = (
+            "sentiment not scored"
+            if p["why"] == "not_scored"
+            else f"positive score {p['compound']:+.2f} on a complaint"
+        )
+        source = "average of scored" if p["source"] == "average" else "usual for"
+        return f"{why}, counted as {p['expected']:+.2f} ({source} {_intent_words(p['intent'])}s) (+{p['points']})"
+    if code == "sentiment":
+        drivers = f": {p['drivers']}" if p.get("drivers") else ""
+        return f"negative sentiment {p['compound']:+.2f} (+{p['points']}){drivers}"
+    if code == "intent":
+        return f"{_intent_words(p['intent'])} (+{p['points']})"
+    if code == "influence":
+        return f"author influence {p['influence']}/100 (+{p['points']})"
+    if code == "urgency":
+        return f"urgency: {', '.join(p['words'])} (+{p['points']})"
+    if code == "customer":
+        return f"customer value {p['value']:,.0f} (+{p['points']})"
+    return str(p.get("text") or code)
+
+
 def priority_score(
     text="",
     compound=None,
@@ -246,30 +294,42 @@ def priority_score(
     total = int(round(min(100.0, sum(parts.values()))))
     score = max(total, VERY_HIGH) if critical else total
     priority = next((level for threshold, level in THRESHOLDS if score >= threshold), "0")
-    reasons = []
+    explained = []
+
+    def explain(code, **params):
+        explained.append({"code": code, "params": params})
+
     for kind, found in critical.items():
-        quoted = ", ".join(f"'{word}'" for word in found)
-        reasons.append(f"{CRITICAL_LABELS[kind]}: {quoted} (Very High)")
+        explain("critical", kind=kind, words=found)
     if isinstance(sentiment_drivers, str):
         drivers = sentiment_drivers
     else:
         drivers = ", ".join(f"'{word}'" for word in sentiment_drivers or ())
-    drivers = f": {drivers}" if drivers else ""
     if unknown and parts["sentiment"]:
-        why = "sentiment not scored" if compound is None else f"positive score {compound:+.2f} on a complaint"
-        source = "average of scored" if expected_compound is not None else "usual for"
-        reasons.append(
-            f"{why}, counted as {expected:+.2f} ({source} {intent.replace('_', ' ')}s) (+{parts['sentiment']})"
+        explain(
+            "sentiment_expected",
+            why="not_scored" if compound is None else "positive_on_complaint",
+            compound=compound,
+            expected=expected,
+            source="average" if expected_compound is not None else "prior",
+            intent=intent,
+            points=parts["sentiment"],
         )
     elif parts["sentiment"]:
-        reasons.append(f"negative sentiment {compound:+.2f} (+{parts['sentiment']}){drivers}")
+        explain("sentiment", compound=float(compound), points=parts["sentiment"], drivers=drivers)
     if parts["intent"]:
-        reasons.append(f"{intent.replace('_', ' ')} (+{parts['intent']})")
+        explain("intent", intent=intent, points=parts["intent"])
     if parts["influence"]:
-        reasons.append(f"author influence {influence}/100 (+{parts['influence']})")
+        explain("influence", influence=influence, points=parts["influence"])
     if urgency_words:
-        reasons.append(f"urgency: {', '.join(urgency_words)} (+15)")
+        explain("urgency", words=urgency_words, points=15)
     if parts["customer"]:
-        reasons.append(f"customer value {value:,.0f} (+{parts['customer']})")
-    breakdown = {"components": parts, "critical": critical, "sum": total, "reasons": reasons}
+        explain("customer", value=value, points=parts["customer"])
+    breakdown = {
+        "components": parts,
+        "critical": critical,
+        "sum": total,
+        "explained": explained,
+        "reasons": [reason_text(reason) for reason in explained],
+    }
     return priority, score, breakdown

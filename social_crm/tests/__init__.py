@@ -9,3 +9,4 @@ if __name__.startswith("odoo.addons."):
     from . import test_security_hostile, test_security_rights, test_security_processing, test_security_webhook
     from . import test_analysis_review
     from . import test_engage, test_engage_tour
+    from . import test_hygiene, test_extension, test_translation

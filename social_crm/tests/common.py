@@ -86,5 +86,5 @@ class SocialCrmCase(common.TransactionCase):
         )
 
     def pull(self):
-        self.Stream._cron_pull_mentions()
+        self.Account._cron_pull_mentions()
         self.env.invalidate_all()

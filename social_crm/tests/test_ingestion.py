@@ -135,7 +135,7 @@ class TestIngestion(SocialCrmCase):
             self.add(mock, "GET", X_SEARCH, X_PAGE)
             with (
                 patch.object(type(self.Mention), "_prepare_vals", side_effect=KeyError("boom")),
-                self.assertLogs("odoo.addons.social_crm.models.social_crm_stream", level="ERROR"),
+                self.assertLogs("odoo.addons.social_crm.models.social_crm_account", level="ERROR"),
             ):
                 self.pull()
         self.assertEqual(self.x_account.state, "error")
@@ -149,17 +149,16 @@ class TestIngestion(SocialCrmCase):
         not put in error. (Without the cron's commits, as in tests, it propagates.)"""
         self.yt_account.active = False
         conflict = psycopg2.errors.SerializationFailure("could not serialize access due to concurrent update")
-        Stream = self.env["social.crm.stream"]
         with patch.object(type(self.Mention), "_ingest", side_effect=conflict):
             with self.replaying() as mock, self.assertRaises(psycopg2.errors.SerializationFailure):
                 self.add(mock, "GET", X_SEARCH, X_PAGE)
-                Stream._pull_accounts(self.x_account, auto_commit=False)
+                self.x_account._pull(auto_commit=False)
             with (
                 self.replaying() as mock,
                 patch.object(self.env.cr, "rollback") as rollback,
             ):
                 self.add(mock, "GET", X_SEARCH, X_PAGE)
-                self.assertEqual(Stream._pull_accounts(self.x_account, auto_commit=True), 0)
+                self.assertEqual(self.x_account._pull(auto_commit=True), 0)
         rollback.assert_called_once()
         self.assertNotEqual(self.x_account.state, "error")
         self.assertFalse(self.x_account.error_count)

@@ -20,11 +20,11 @@ class TestInstall(common.TransactionCase):
         cron = self.env.ref("social_crm.ir_cron_pull_mentions")
         self.assertTrue(cron.active)
         self.assertEqual(cron.code.strip(), "model._cron_pull_mentions()")
-        self.assertEqual(cron.model_id.model, "social.crm.stream")
+        self.assertEqual(cron.model_id.model, "social.crm.account")  # it selects and locks accounts
         self.assertEqual((cron.interval_number, cron.interval_type), (5, "minutes"))
 
     def test_every_connector_is_a_platform_choice(self):
-        platforms = dict(self.env["social.crm.account"]._fields["platform"].selection)
+        platforms = dict(self.env["social.crm.account"]._fields["platform"]._description_selection(self.env))
         self.assertEqual(set(platforms), set(CONNECTORS))
 
     def test_credentials_are_for_system_admins_only(self):

@@ -72,6 +72,22 @@ class TestSocialLeads(SocialContextCase):
         # regression: the title was cut at 70 characters
         self.assertEqual(lead.name, f"Gina on X (Twitter): {PURCHASE}")
 
+    def test_the_lead_description_and_the_note_of_a_later_mention_come_from_templates(self):
+        first = self.ingest(PURCHASE, handle="hugo")
+        lead = first.lead_id
+        posted = fields.Datetime.to_string(first.posted_at)
+        self.assertEqual(
+            str(lead.description),
+            f'<p><b>Hugo</b> · <a href="{first.url}" target="_blank" rel="noopener">X (Twitter)</a> · {posted}</p>'
+            f"<p>{PURCHASE}</p>",
+        )
+        second = self.ingest(PURCHASE + " Any discount for teams?", handle="hugo")
+        self.assertEqual(second.lead_id, lead)  # the author's open lead
+        note = lead.message_ids.filtered(lambda m: "New social mention" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertTrue(str(note.body).startswith("<p><b>New social mention</b></p><p><b>Hugo</b> · <a href="))
+        self.assertIn(second.url, str(note.body))
+
     def test_the_team_shares_leads_between_its_members(self):
         users = self.env["res.users"]
         for handle in ("ana", "ben", "cy", "dee"):

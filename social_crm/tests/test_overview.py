@@ -122,6 +122,21 @@ class TestOverview(TransactionCase):
         for key, count in mix.items():
             self.assertEqual(len(self.opened("sentiment", key)), count, key)
 
+    def test_the_overview_and_the_tickets_agree_on_what_is_overdue(self):
+        # answered in time, but its resolution is late: overdue on the ticket, so on the overview
+        self.answered.social_resolution_deadline = fields.Datetime.now() - timedelta(minutes=5)
+        states = {s["key"]: s["count"] for s in self.dashboard().get_overview(14)["tickets"]["states"]}
+        self.assertEqual(states, {"overdue": 2, "on_time": 1, "answered": 0})
+        self.assertEqual(self.answered.social_sla_status, "overdue")
+        Ticket = self.env["helpdesk.ticket"]
+        for key, status in (("overdue", "overdue"), ("on_time", "on_time")):
+            tickets = self.opened("tickets", key)
+            self.assertEqual(set(tickets.mapped("social_sla_status")), {status}, key)
+        self.assertEqual(
+            self.opened("tickets", "overdue"),
+            Ticket.search([("social_sla_status", "=", "overdue"), ("id", "in", (self.overdue | self.answered).ids)]),
+        )
+
     def test_open_social_tickets_by_sla_state_and_first_response(self):
         overview = self.dashboard().get_overview(14)
         states = {s["key"]: s["count"] for s in overview["tickets"]["states"]}

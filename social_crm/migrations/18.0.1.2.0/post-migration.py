@@ -29,6 +29,16 @@ Existing tickets get their clock start (the source post), their next
 escalation (the old deadline, for unanswered ones) and the breaches already
 known: answered after the deadline, or escalated (the old escalation moved the
 deadline, so the original one is lost; an escalation means it was missed).
+
+5. The reasons of a social ticket's priority are stored as components and shown
+in the reader's language; the English text of existing tickets is kept as one
+component (code ``text``).
+
+4. The pull cron runs on the account model (it selects and locks accounts).
+
+The cron record is ``noupdate``: an upgrade would leave it on the stream
+model, so it is moved here, under the same xml id (``model._cron_pull_mentions()``
+on the stream still works, for a cron copied by hand).
 """
 
 import logging
@@ -51,6 +61,8 @@ def migrate(cr, version):
     _split_identities(cr)
     _rekey_mastodon(cr)
     _sla_from_the_post(cr)
+    _pull_cron_on_the_account(cr)
+    _priority_reasons_from_the_text(cr)
 
 
 def _split_identities(cr):
@@ -179,3 +191,29 @@ def _sla_from_the_post(cr):
             WHERE social_response_deadline IS NOT NULL
               AND (social_escalation_level > 0 OR social_first_response_at > social_response_deadline)"""
     )
+
+
+def _pull_cron_on_the_account(cr):
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    cron = env.ref("social_crm.ir_cron_pull_mentions", raise_if_not_found=False)
+    account_model = env["ir.model"]._get("social.crm.account")
+    if cron and cron.model_id != account_model:
+        cron.write({"model_id": account_model.id, "code": "model._cron_pull_mentions()"})
+        _logger.info("social_crm: the pull cron runs on social.crm.account")
+
+
+def _priority_reasons_from_the_text(cr):
+    cr.execute(
+        """SELECT 1 FROM information_schema.columns
+            WHERE table_name = 'helpdesk_ticket' AND column_name = 'social_priority_explanation'"""
+    )
+    if not cr.fetchone():
+        return
+    cr.execute(
+        """UPDATE helpdesk_ticket
+              SET social_priority_reasons = jsonb_build_array(jsonb_build_object(
+                      'code', 'text', 'params', jsonb_build_object('text', social_priority_explanation)))
+            WHERE social_priority_reasons IS NULL AND social_priority_explanation IS NOT NULL
+              AND social_priority_explanation != ''"""
+    )
+    _logger.info("social_crm: the priority reasons of %d ticket(s) kept as text", cr.rowcount)
