@@ -11,7 +11,7 @@ and turned into HTML with docutils, with the settings OCA takes from pypa/readme
 It takes the same options as OCA's tool, so the pre-commit hook's arguments work
 unchanged; ``--org-name`` and ``--repo-name`` default to the manifest's GitHub website,
 ``--branch`` to the manifest version's series. ``--check`` writes nothing and exits 1 if
-a file would change (``./dev.sh lint`` and CI). Needs ``pypandoc-binary`` and ``docutils``
+a file would change (``./dev.sh lint`` and CI). Needs ``pypandoc-binary``, ``docutils`` and ``Pygments``
 (``./dev.sh readme`` installs them in ``.tools/``).
 """
 

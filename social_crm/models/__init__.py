@@ -21,12 +21,8 @@ from . import social_crm_account_token
 from . import social_crm_oauth_state
 from . import social_crm_oauth_app
 from . import social_crm_account_oauth
-from . import res_company_oauth
-from . import res_config_settings_oauth
 from . import social_crm_stream_guide
-from . import social_crm_mention_list
 from . import crm_team
-from . import social_crm_demo
 from . import social_crm_dashboard
 from . import social_crm_mention_analysis
 from . import social_crm_analysis_agreement

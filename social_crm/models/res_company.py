@@ -145,3 +145,13 @@ class ResCompany(models.Model):
             "1": self.social_crm_resolution_hours_medium,
         }.get(priority, self.social_crm_resolution_hours_low)
         return start + timedelta(hours=hours) if hours and hours > 0 else False
+
+    # the company's own developer apps, used by the accounts' *Connect* buttons
+    social_crm_reddit_client_id = fields.Char("Reddit client id", groups="base.group_system")
+    social_crm_reddit_client_secret = fields.Char("Reddit client secret", groups="base.group_system")
+    social_crm_x_client_id = fields.Char("X client id", groups="base.group_system")
+    social_crm_x_client_secret = fields.Char("X client secret", groups="base.group_system")
+    social_crm_google_client_id = fields.Char("Google client id", groups="base.group_system")
+    social_crm_google_client_secret = fields.Char("Google client secret", groups="base.group_system")
+    social_crm_meta_app_id = fields.Char("Meta app id", groups="base.group_system")
+    social_crm_meta_app_secret = fields.Char("Meta app secret", groups="base.group_system")

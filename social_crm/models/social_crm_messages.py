@@ -6,6 +6,8 @@ language. The technical text of an error goes to the log and to a field only
 administrators see, never into these sentences.
 """
 
+import logging
+
 from odoo import _lt
 
 from ..connectors import (
@@ -16,6 +18,8 @@ from ..connectors import (
     TransientError,
     connection,
 )
+
+_logger = logging.getLogger(__name__)
 
 
 def setting_label(env, name):
@@ -333,8 +337,9 @@ def reason_sentence(env, reason):
             return _tr(env, REASONS["customer"], value=_amount(env, params["value"]), points=params["points"])
         if code in ("raised_by_later_post", "no_signal"):
             return _tr(env, REASONS[code])
-    except (KeyError, TypeError, ValueError):
-        pass  # a component of another version: its English text, if it has one
+    except (KeyError, TypeError, ValueError) as error:
+        # a component of another version: its English text, if it has one
+        _logger.debug("priority reason %r of another version (%s)", code, error)
     return str(params.get("text") or code or "")
 
 

@@ -16,9 +16,8 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import html_sanitize
 from odoo.tests import Form, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tools import html_sanitize, mute_logger
 
 from odoo.addons.social_crm.connectors import Author, Mention, mastodon
 
