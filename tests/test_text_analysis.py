@@ -485,3 +485,13 @@ def test_entry_point_keeps_its_result_fields():
     assert (result.sentiment.label, result.sentiment.scored, result.intent.intent) == ("positive", True, "praise")
     assert isinstance(result.sentiment.compound, float)
     assert analyze("I love it", ["en"], platform_language=None) is result  # cached, immutable
+
+
+def test_english_neutral_band_is_wider_on_the_positive_side():
+    # a courtesy word in a mild report stays neutral; a plain praise is positive
+    assert sentiment_module.label_for(0.3, "en") == "neutral"
+    assert sentiment_module.label_for(0.3) == "positive"  # other languages keep VADER's +-0.05
+    assert sentiment_module.label_for(-0.06, "en") == "negative"
+    assert analyze("Love it, best app ever", ["en"]).sentiment.label == "positive"
+    weak = score_sentiment("I guess the new seats are fine", "en")
+    assert 0.05 <= weak.compound < 0.35 and weak.label == "neutral"
