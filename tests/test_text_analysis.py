@@ -495,3 +495,21 @@ def test_english_neutral_band_is_wider_on_the_positive_side():
     assert analyze("Love it, best app ever", ["en"]).sentiment.label == "positive"
     weak = score_sentiment("I guess the new seats are fine", "en")
     assert 0.05 <= weak.compound < 0.35 and weak.label == "neutral"
+
+
+@pytest.mark.parametrize(
+    "language, inflected, base",
+    [
+        ("es", "horribles", "horrible"),
+        ("pt", "horríveis", "horrível"),
+        ("de", "schrecklichen", "schrecklich"),
+        ("de", "furchtbare", "furchtbar"),
+    ],
+)
+def test_lexicon_reads_plural_and_feminine_forms(language, inflected, base):
+    from social_crm.text_analysis.lexicons import get_lexicon
+
+    lexicon = get_lexicon(language)
+    assert lexicon.valence(base) < 0
+    assert lexicon.valence(inflected) == lexicon.valence(base)
+    assert lexicon.valence("xyzqwerty") == 0.0

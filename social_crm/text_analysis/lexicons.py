@@ -47,6 +47,18 @@ MAX_WORDS = 250  # words read (an emoji is a word)
 MAX_DRIVERS = 8
 MIN_STEM = 4
 WORD_CACHE = 20_000
+# a word the lexicon lacks is looked up in its base form: plural and feminine endings of
+# adjectives and nouns ("horribles" -> "horrible", "brutte" -> "brutta"/"brutto", "schlechten"
+# -> "schlecht"); the first form the lexicon has wins
+INFLECTIONS = {
+    "de": (("en", ""), ("em", ""), ("er", ""), ("es", ""), ("e", ""), ("n", ""), ("s", "")),
+    "fr": (("aux", "al"), ("es", ""), ("s", ""), ("x", "")),
+    "es": (("es", ""), ("s", ""), ("as", "o"), ("a", "o")),
+    "pt": (("veis", "vel"), ("ões", "ão"), ("ns", "m"), ("es", ""), ("s", ""), ("as", "o"), ("a", "o")),
+    "it": (("i", "o"), ("e", "a"), ("i", "e"), ("e", "o"), ("a", "o")),
+    "nl": (("en", ""), ("e", ""), ("s", "")),
+}
+MIN_INFLECTED = 4  # letters left after the ending is taken off
 
 URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 HANDLE = re.compile(r"(?<!\w)@[\w.]+(@[\w.-]+)?")
@@ -193,10 +205,27 @@ class Lexicon:
         if value is None and ELONGATED.search(word):
             shorter = ELONGATED.sub(r"\1", word)
             value = self.words.get(shorter)
+        if value is None:
+            value = self._inflected(word)
         value = value or 0.0
         if len(self._cache) < WORD_CACHE:
             self._cache[word] = value
         return value
+
+
+    def _inflected(self, word):
+        for ending, base in INFLECTIONS.get(self.language, ()):
+            if word.endswith(ending) and len(word) - len(ending) >= MIN_INFLECTED:
+                form = word[: len(word) - len(ending)] + base
+                value = self.words.get(form)
+                if value is None:
+                    value = next(
+                        (self.stems[form[:size]] for size in range(len(form), MIN_STEM - 1, -1) if form[:size] in self.stems),
+                        None,
+                    )
+                if value is not None:
+                    return value
+        return None
 
 
 def _words(text):
