@@ -513,3 +513,13 @@ def test_lexicon_reads_plural_and_feminine_forms(language, inflected, base):
     assert lexicon.valence(base) < 0
     assert lexicon.valence(inflected) == lexicon.valence(base)
     assert lexicon.valence("xyzqwerty") == 0.0
+
+
+def test_translated_lexicon_emoticons_are_not_words():
+    # LeIA lists emoticons such as ":q" and ":d"; read as words they made "q" (que) praise
+    from social_crm.text_analysis.lexicons import get_lexicon
+
+    lexicon = get_lexicon("pt")
+    assert lexicon.valence("q") == 0.0 and lexicon.valence("d") == 0.0
+    assert score_sentiment("Acho q vai chover", "pt").label == "neutral"
+    assert lexicon.valence("ruim") < 0

@@ -70,6 +70,7 @@ TOKEN = re.compile(
     rf"({EMOTICON})|([\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff])|([^\W\d_]+)|([,;:()])"
 )
 ELONGATED = re.compile(r"(\w)\1{2,}")
+_LETTERS = re.compile(r"[^\W\d_]+(?:[ '-][^\W\d_]+)*\*?")
 
 _lexicons = {}
 _lock = threading.Lock()
@@ -153,8 +154,10 @@ class Lexicon:
         words, stems, phrases = {}, {}, {}
         own = {**lexicon_data.SHARED, **lexicon_data.WORDS.get(language, {})}
         for key, value in package_words.items():
-            # one- and two-letter entries of a translated lexicon are noise (LeIA: "o" -1.2)
-            if len(key) > 2:
+            # one- and two-letter entries of a translated lexicon are noise (LeIA: "o" -1.2), and
+            # so are its emoticons read as words (":q" would make "q" praise); emoticons come
+            # from the English analyzer
+            if len(key) > 2 and _LETTERS.fullmatch(key):
                 self._add(key, value, words, stems, phrases)
         for key, value in own.items():
             self._add(key, value, words, stems, phrases)
