@@ -523,3 +523,9 @@ def test_translated_lexicon_emoticons_are_not_words():
     assert lexicon.valence("q") == 0.0 and lexicon.valence("d") == 0.0
     assert score_sentiment("Acho q vai chover", "pt").label == "neutral"
     assert lexicon.valence("ruim") < 0
+
+
+def test_a_post_in_capitals_is_detected_like_in_small_letters():
+    shouted = "VAI SE FERRAR ESSA MENINA RIDÍCULA NÃO SABE COZINHAR NADA"
+    assert language_module._shouted(shouted) and not language_module._shouted("Vai se ferrar, NADA")
+    assert detect_language(shouted, ["pt", "en"]).code == detect_language(shouted.lower(), ["pt", "en"]).code == "pt"

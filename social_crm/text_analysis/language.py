@@ -106,6 +106,12 @@ def get_factory(languages=None):
     return factory
 
 
+def _shouted(text):
+    """More capitals than small letters (a post written in capitals)."""
+    upper = sum(1 for ch in text if ch.isupper())
+    return upper > 3 and upper > sum(1 for ch in text if ch.islower())
+
+
 def detect_language(text, languages=None, min_confidence=MIN_CONFIDENCE):
     """``LanguageResult`` of ``text``; ``und`` when unsure or nothing to read."""
     return detect_cleaned_language(clean_for_detection(text), languages, min_confidence)
@@ -124,7 +130,11 @@ def detect_cleaned_language(cleaned, languages=None, min_confidence=MIN_CONFIDEN
     detector = FastDetector(factory)  # a Detector per text is required (it holds the text)
     detector.n_trial = N_TRIALS
     try:
-        detector.append(cleaned[:MAX_DETECTION_CHARS])
+        sample = cleaned[:MAX_DETECTION_CHARS]
+        if _shouted(sample):
+            # langdetect's profiles are mostly lower case: a shouted Portuguese post reads as English
+            sample = sample.lower()
+        detector.append(sample)
         best = detector.get_probabilities()[0]
     except (LangDetectException, IndexError):
         return LanguageResult(UNDETERMINED, 0.0)
