@@ -363,6 +363,15 @@ def test_complaint_emoji_count():
         ("pt", "Adorei o produto, muito obrigado!", "positive"),
         ("nl", "Werkt niet, heel slecht", "negative"),
         ("nl", "Geweldig, bedankt!", "positive"),
+        # everyday words of posts, beyond the care vocabulary
+        ("es", "Qué porquería de tarde, me da pereza", "negative"),
+        ("es", "Una tarde fenomenal con mi cariño", "positive"),
+        ("it", "Che giornata orrenda, sono scontenta", "negative"),
+        ("it", "Serata favolosa con gli amici", "positive"),
+        ("pt", "Que aflição, tadinha dela", "negative"),
+        ("pt", "Que fofura esse cachorro", "positive"),
+        ("fr", "Cette série est pourrie, ça craint", "negative"),
+        ("fr", "Un concert splendide, youpi", "positive"),
     ],
 )
 def test_lexicon_languages(language, text, label):

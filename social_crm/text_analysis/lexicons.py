@@ -215,17 +215,14 @@ class Lexicon:
             self._cache[word] = value
         return value
 
-
     def _inflected(self, word):
         for ending, base in INFLECTIONS.get(self.language, ()):
             if word.endswith(ending) and len(word) - len(ending) >= MIN_INFLECTED:
                 form = word[: len(word) - len(ending)] + base
                 value = self.words.get(form)
                 if value is None:
-                    value = next(
-                        (self.stems[form[:size]] for size in range(len(form), MIN_STEM - 1, -1) if form[:size] in self.stems),
-                        None,
-                    )
+                    sizes = range(len(form), MIN_STEM - 1, -1)
+                    value = next((self.stems[form[:n]] for n in sizes if form[:n] in self.stems), None)
                 if value is not None:
                     return value
         return None
