@@ -90,10 +90,10 @@ def test_a_missing_lexicon_package_means_not_scored(monkeypatch):
 
     monkeypatch.setattr(lexicons, "_lexicons", {})
     monkeypatch.setattr(lexicons, "_package_file", lambda language: None)
-    assert not lexicons.available("de")
-    assert score_sentiment("Super Service, danke!", "de").label == "not_scored"
-    assert lexicons.available("es")  # the project's own words: no package needed
-    assert "de" not in sentiment_module.scored_languages()
+    assert not lexicons.available("fr")
+    assert score_sentiment("Super service, merci !", "fr").label == "not_scored"
+    assert lexicons.available("es") and lexicons.available("de")  # the project's own words: no package needed
+    assert "fr" not in sentiment_module.scored_languages()
 
 
 def test_red_heart_variation_selector_is_stripped():
@@ -538,3 +538,26 @@ def test_a_post_in_capitals_is_detected_like_in_small_letters():
     shouted = "VAI SE FERRAR ESSA MENINA RIDÍCULA NÃO SABE COZINHAR NADA"
     assert language_module._shouted(shouted) and not language_module._shouted("Vai se ferrar, NADA")
     assert detect_language(shouted, ["pt", "en"]).code == detect_language(shouted.lower(), ["pt", "en"]).code == "pt"
+
+
+def test_pattern_lexicon_without_subjectivity_is_read_whole(tmp_path):
+    from social_crm.text_analysis.lexicons import _read_pattern
+
+    rows = [("gut", "1.0", "0.0"), ("schlecht", "-1.0", "0.0"), ("öde", "-0.5", "0.0"), ("extrem", "0.0", "1.0")]
+    path = tmp_path / "lexicon.xml"
+    path.write_text(
+        "<sentiment>"
+        + "".join(f'<word form="{f}" polarity="{p}" subjectivity="{s}"/>' for f, p, s in rows)
+        + "</sentiment>",
+        encoding="utf-8",
+    )
+    assert set(_read_pattern(str(path))) == {"gut", "schlecht", "öde"}
+    # a rated lexicon drops its descriptive (unsubjective) words
+    rows = [("neuf", "0.5", "0.05"), ("beau", "0.8", "0.9"), ("laid", "-0.7", "0.8")]
+    path.write_text(
+        "<sentiment>"
+        + "".join(f'<word form="{f}" polarity="{p}" subjectivity="{s}"/>' for f, p, s in rows)
+        + "</sentiment>",
+        encoding="utf-8",
+    )
+    assert set(_read_pattern(str(path))) == {"beau", "laid"}
