@@ -561,3 +561,24 @@ def test_pattern_lexicon_without_subjectivity_is_read_whole(tmp_path):
         encoding="utf-8",
     )
     assert set(_read_pattern(str(path))) == {"beau", "laid"}
+
+
+@pytest.mark.parametrize(
+    "compound, part",
+    [("Bahnstreik", "streik"), ("Signalstörung", "störung"), ("Stellwerkschaden", "schaden")],
+)
+def test_german_compounds_are_read_by_their_last_part(compound, part):
+    from social_crm.text_analysis.lexicons import get_lexicon
+
+    lexicon = get_lexicon("de")
+    assert lexicon.valence(compound.lower()) == lexicon.valence(part) < 0
+    assert score_sentiment(f"Schon wieder {compound} in Köln", "de").label == "negative"
+    # a name is no compound of a shorter word ("Klaus" is not "klau*")
+    assert lexicon.valence("klaus") == 0.0
+
+
+def test_german_nouns_that_look_like_praise():
+    assert score_sentiment("Ein Platz in der 1. Klasse im ICE nach Berlin", "de").label == "neutral"
+    assert score_sentiment("Die Produktklassen und Spitzen der Branche", "de").label == "neutral"
+    assert score_sentiment("Der Service war klasse", "de").label == "positive"
+    assert score_sentiment("Alles lief problemlos", "de").label == "positive"

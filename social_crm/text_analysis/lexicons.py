@@ -59,6 +59,12 @@ INFLECTIONS = {
     "nl": (("en", ""), ("e", ""), ("s", "")),
 }
 MIN_INFLECTED = 4  # letters left after the ending is taken off
+# German and Dutch write compounds as one word: one the lexicon lacks is read by its longest last
+# part that it has ("Bahnstreik" -> "streik", "Signalstörung" -> "störung"), as the head of a
+# compound carries its meaning
+COMPOUNDING = frozenset({"de", "nl"})
+MIN_COMPOUND_PART = 5
+MIN_COMPOUND_HEAD = 3
 
 URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 HANDLE = re.compile(r"(?<!\w)@[\w.]+(@[\w.-]+)?")
@@ -212,10 +218,24 @@ class Lexicon:
             value = self.words.get(shorter)
         if value is None:
             value = self._inflected(word)
+        if value is None and self.language in COMPOUNDING and len(word) >= 2 * MIN_COMPOUND_PART:
+            value = self._compound(word)
         value = value or 0.0
         if len(self._cache) < WORD_CACHE:
             self._cache[word] = value
         return value
+
+    def _compound(self, word):
+        for start in range(MIN_COMPOUND_HEAD, len(word) - MIN_COMPOUND_PART + 1):
+            tail = word[start:]
+            value = self.words.get(tail)
+            if value is None:
+                value = next(
+                    (self.stems[tail[:n]] for n in range(len(tail), MIN_STEM - 1, -1) if tail[:n] in self.stems), None
+                )
+            if value is not None:
+                return value
+        return None
 
     def _inflected(self, word):
         for ending, base in INFLECTIONS.get(self.language, ()):
