@@ -582,3 +582,31 @@ def test_german_nouns_that_look_like_praise():
     assert score_sentiment("Die Produktklassen und Spitzen der Branche", "de").label == "neutral"
     assert score_sentiment("Der Service war klasse", "de").label == "positive"
     assert score_sentiment("Alles lief problemlos", "de").label == "positive"
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("es", "No puedo más, nada horrible"),
+        ("pt", "Não é horrível não?"),
+        ("it", "Non è orribile"),
+        ("de", "Nicht schlecht"),
+    ],
+)
+def test_a_negated_negative_word_is_no_praise(language, text):
+    result = score_sentiment(text, language)
+    assert result.label != "positive", result
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("es", "Sin problemas"),
+        ("de", "Kein Problem"),
+        ("fr", "Pas de souci"),
+        ("it", "Nessun problema"),
+        ("pt", "Sem problemas"),
+    ],
+)
+def test_no_problem_is_an_answer_not_a_complaint(language, text):
+    assert score_sentiment(text, language).label == "positive"

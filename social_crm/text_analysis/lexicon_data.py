@@ -65,6 +65,7 @@ WORDS = {
         "prima": 2.2,
         "lieb*": 1.8,
         "freu*": 2.0,
+        "freund*": 0.0,  # a friend, not joy ("freu*")
         "glücklich": 2.5,
         "begeistert": 2.8,
         "empfehl*": 1.8,
@@ -323,6 +324,10 @@ WORDS = {
         "danke schön": 1.8,
         "herzlichen dank": 2.0,
         "gut gemacht": 2.5,
+        # "no problem": an answer, not a negated complaint
+        "kein problem": 1.0,
+        "keine probleme": 1.0,
+        "kein stress": 1.0,
     },
     "fr": {
         "merci": 1.5,
@@ -670,6 +675,12 @@ WORDS = {
         "bon courage": 1.5,
         "bonne chance": 1.8,
         "joyeu*": 2.5,
+        # "no problem": an answer, not a negated complaint
+        "pas de problème": 1.0,
+        "pas de souci": 1.0,
+        "pas de soucis": 1.0,
+        "sans problème": 1.0,
+        "aucun problème": 1.0,
     },
     "es": {
         "gracias": 1.5,
@@ -1096,6 +1107,12 @@ WORDS = {
         "me alegro": 2.2,
         "me encanta": 2.8,
         "me gustó": 2.2,
+        # "no problem": an answer, not a negated complaint
+        "sin problema": 1.0,
+        "sin problemas": 1.0,
+        "ningún problema": 1.0,
+        "ningun problema": 1.0,
+        "no hay problema": 1.0,
     },
     "it": {
         "grazie": 1.5,
@@ -1477,6 +1494,9 @@ WORDS = {
         "ottima": 2.6,
         "ottimi": 2.6,
         "ottime": 2.6,
+        # "no problem": an answer, not a negated complaint
+        "nessun problema": 1.0,
+        "senza problemi": 1.0,
     },
     "pt": {
         "obrigad*": 1.5,
@@ -1793,6 +1813,11 @@ WORDS = {
         "bom dia": 1.0,
         "boa sorte": 1.8,
         "hahaha": 1.5,
+        # "no problem": an answer, not a negated complaint
+        "sem problema": 1.0,
+        "sem problemas": 1.0,
+        "nenhum problema": 1.0,
+        "de boa": 1.0,
     },
     "nl": {
         "bedankt": 1.5,
@@ -1830,6 +1855,9 @@ WORDS = {
         "oplichting": -2.8,
         "klacht*": -1.8,
         "nooit meer": -2.2,
+        # "no problem": an answer, not a negated complaint
+        "geen probleem": 1.0,
+        "geen probleem hoor": 1.0,
     },
 }
 

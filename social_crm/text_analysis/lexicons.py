@@ -40,6 +40,11 @@ PATTERN_SCALE = 3.0  # pattern's polarity -1..1 on VADER's scale
 MIN_SUBJECTIVITY = 0.1
 PROBLEM_VALENCE = -1.8  # a care problem phrase ("nie angekommen")
 N_SCALAR = -0.74  # VADER's negation factor
+# a negated negative word is not praise: it keeps a fifth of its weight. Negative concord ("no
+# puedo más, nada funciona", "não aguento mais não") and complaints that deny ("nicht fair",
+# "pas normal") are far more common in posts than litotes ("nicht schlecht"); VADER's flip read
+# them as positive (measured on UMSAB fr/es/it/pt: +0.4 to +1.2 points each, GermEval unchanged)
+NEGATED_NEGATIVE = 0.2
 C_INCR = 0.733  # VADER's capitals increment
 MAX_CHARS = 2000
 MAX_CLAUSE_WORDS = 40
@@ -344,8 +349,9 @@ def _score_clause(lexicon, clause, cap_diff):
         before = lower[max(0, i - 3) : i]
         after = lower[end : end + 2] if lexicon.negation_after else ()
         if lexicon.negations.intersection(before) or lexicon.negations.intersection(after):
-            # a negated problem phrase is at best no problem ("nicht nie angekommen" is not praise)
-            value = 0.0 if end - i > 1 and value < 0 else value * N_SCALAR
+            # a negated problem phrase is at best no problem ("nicht nie angekommen" is not praise),
+            # a negated negative word is no praise either (NEGATED_NEGATIVE)
+            value = (0.0 if end - i > 1 else value * NEGATED_NEGATIVE) if value < 0 else value * N_SCALAR
         if not value:
             continue
         result.append((label, value))
