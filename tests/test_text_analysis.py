@@ -610,3 +610,13 @@ def test_a_negated_negative_word_is_no_praise(language, text):
 )
 def test_no_problem_is_an_answer_not_a_complaint(language, text):
     assert score_sentiment(text, language).label == "positive"
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [("de", "Liebe Bahn, eure Ansagen sind furchtbar"), ("es", "Querido equipo, mi pedido no llegó")],
+)
+def test_a_salutation_is_no_praise(language, text):
+    result = score_sentiment(text, language)
+    assert result.label == "negative" and all(weight < 0 for _, weight in result.drivers), result
+    assert score_sentiment("Ich liebe diese Strecke, liebe Grüße", "de").label == "positive"

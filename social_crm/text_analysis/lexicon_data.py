@@ -1861,6 +1861,16 @@ WORDS = {
     },
 }
 
+# the "dear" that opens a letter ("Liebe Bahn, ..."): no praise when it opens a sentence
+SALUTATIONS = {
+    "de": frozenset("liebe lieber liebes".split()),
+    "fr": frozenset("cher chère chers chères".split()),
+    "es": frozenset("querido querida queridos queridas estimado estimada estimados".split()),
+    "it": frozenset("caro cara cari care gentile gentili".split()),
+    "pt": frozenset("querido querida queridos prezado prezada prezados caro cara".split()),
+    "nl": frozenset("beste lieve".split()),
+}
+
 # negation words; "after" languages also negate a word just before them ("funktioniert nicht")
 NEGATIONS = {
     "de": ("nicht kein keine keinen keinem keiner keines nie niemals nichts ohne weder", True),

@@ -184,6 +184,7 @@ class Lexicon:
         self.negation_after = after
         self.boosters = lexicon_data.BOOSTERS[language]
         self.but = frozenset(lexicon_data.BUT[language])
+        self.salutations = lexicon_data.SALUTATIONS.get(language, frozenset())
         for word in self.negations | set(self.boosters):
             words.pop(word, None)
         self.words, self.stems, self.phrases = words, stems, phrases
@@ -311,7 +312,7 @@ def _clauses(sentence, lexicon, limit=MAX_WORDS):
     return clauses
 
 
-def _score_clause(lexicon, clause, cap_diff):
+def _score_clause(lexicon, clause, cap_diff, opens_sentence=False):
     """``[(label, valence)]`` of one clause."""
     lower = [t[1] for t in clause]
     scored = []
@@ -330,6 +331,8 @@ def _score_clause(lexicon, clause, cap_diff):
     for i, (original, word, symbol) in enumerate(clause):
         if i in covered:
             continue
+        if i == 0 and opens_sentence and len(clause) > 1 and word in lexicon.salutations:
+            continue  # "Liebe Bahn, ...", "Querido equipo": a salutation, not love
         if symbol:
             value = lexicon.symbols.get(original) or lexicon.symbols.get(word) or 0.0
         elif word in lexicon.boosters and i + 1 < len(lower) and lexicon.valence(lower[i + 1]):
@@ -390,10 +393,10 @@ def score_lexicon(text, language):
     for clauses in per_sentence:
         sentence_values = []
         but_at = None
-        for clause in clauses:
+        for number, clause in enumerate(clauses):
             if but_at is None and clause and clause[0][1] in lexicon.but:
                 but_at = len(sentence_values)
-            scored = _score_clause(lexicon, clause, cap_diff)
+            scored = _score_clause(lexicon, clause, cap_diff, number == 0)
             neutral += max(0, len(clause) - len(scored))
             sentence_values.extend(scored)
         for position, (label, value) in enumerate(sentence_values):
