@@ -620,3 +620,14 @@ def test_a_salutation_is_no_praise(language, text):
     result = score_sentiment(text, language)
     assert result.label == "negative" and all(weight < 0 for _, weight in result.drivers), result
     assert score_sentiment("Ich liebe diese Strecke, liebe Grüße", "de").label == "positive"
+
+
+def test_booking_nouns_are_not_praise_and_neutral_capitals_stay_neutral():
+    for text in (
+        "I have a party of 4 booked for the flight in August",
+        "Can you tell me the award availability to Boston",
+        "Please upload the entertainment listing for March",
+    ):
+        assert score_sentiment(text, "en").label == "neutral", text
+    result = score_sentiment("Scavenger hunt at the gate, BE READY", "en")
+    assert result.label == "neutral" and not result.drivers

@@ -122,7 +122,7 @@ def vader_valences(words, lower, is_cap_diff, lexicon):
             or (i > 2 and lower[i - 3] == "no" and lower[i - 1] in ("or", "nor"))
         ):
             valence = lexicon[word] * n_scalar
-        if words[i].isupper() and is_cap_diff:
+        if valence and words[i].isupper() and is_cap_diff:  # (a neutral word in capitals stays neutral)
             valence = valence + c_incr if valence > 0 else valence - c_incr
         for start in range(3):
             if i > start and lower[i - (start + 1)] not in lexicon:
