@@ -631,3 +631,12 @@ def test_booking_nouns_are_not_praise_and_neutral_capitals_stay_neutral():
         assert score_sentiment(text, "en").label == "neutral", text
     result = score_sentiment("Scavenger hunt at the gate, BE READY", "en")
     assert result.label == "neutral" and not result.drivers
+
+
+def test_english_only_company_never_gets_the_filler_profile():
+    # langdetect needs two profiles; with English alone the second one must not catch short
+    # English posts (it was French: "u guys suck" read as French and scored with its lexicon)
+    for text in ("@USAirways u guys suck", "@united YOU SUCK!", "merci beaucoup"):
+        assert analyze(text, ["en"]).language.code in ("en", "und"), text
+    assert analyze("@USAirways u guys suck", ["en"]).sentiment.label == "negative"
+    assert language_module.FILLER_PROFILE not in ("en", "fr", "de", "es", "it", "pt", "nl")

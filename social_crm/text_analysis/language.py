@@ -27,6 +27,7 @@ N_TRIALS = 3
 SEED = 0
 # langdetect profile names that differ from ISO 639-1 codes
 PROFILE_ALIASES = {"zh": ("zh-cn", "zh-tw"), "nb": ("no",), "nn": ("no",), "fil": ("tl",)}
+FILLER_PROFILE = "ru"
 RESULT_ALIASES = {"zh-cn": "zh", "zh-tw": "zh", "no": "nb"}
 
 _factories = {}
@@ -94,8 +95,11 @@ def get_factory(languages=None):
                 factory.load_profile(profile_dir)
             else:
                 wanted = list(names)
-                if len(wanted) < 2:  # langdetect compares at least two profiles
-                    wanted.append("fr" if wanted == ["en"] else "en")
+                if len(wanted) < 2:
+                    # langdetect compares at least two profiles: the second is of another script
+                    # (Russian), so that a text in the one expected language is never "detected"
+                    # as the filler (short English tweets read as French)
+                    wanted.append(FILLER_PROFILE if wanted != [FILLER_PROFILE] else "en")
                 profiles = []
                 for name in wanted:
                     with open(os.path.join(profile_dir, name), encoding="utf-8") as handle:
