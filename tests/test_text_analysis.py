@@ -295,6 +295,12 @@ def test_but_weighs_its_own_sentence_only():
         ("We were on hold for 2 hours", "on hold"),
         ("The package never arrived", "never arrived"),
         ("Never buying from you again", "never ... again"),
+        ("Your app and website are garbage", "garbage"),
+        ("This loyalty program is an absolute joke", "absolute joke"),
+        ("Boarding should have started an hour ago, what's the hold up", "what's the hold up"),
+        ("This may be the last time I fly with you", "last time I fly"),
+        ("Need to talk to a real person now", "real person"),
+        ("I got hung up on twice", "hung up on"),
     ],
 )
 def test_care_phrases(text, cue):
@@ -640,3 +646,9 @@ def test_english_only_company_never_gets_the_filler_profile():
         assert analyze(text, ["en"]).language.code in ("en", "und"), text
     assert analyze("@USAirways u guys suck", ["en"]).sentiment.label == "negative"
     assert language_module.FILLER_PROFILE not in ("en", "fr", "de", "es", "it", "pt", "nl")
+
+
+def test_hassle_free_is_praise_not_a_complaint():
+    result = analyze("Thank you for a couple of easy, hassle free flights today", ["en"])
+    assert result.sentiment.label == "positive" and result.intent.intent == "praise", result
+    assert analyze("thanks for a no hassle flight", ["en"]).sentiment.label == "positive"
