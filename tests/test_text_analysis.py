@@ -652,3 +652,11 @@ def test_hassle_free_is_praise_not_a_complaint():
     result = analyze("Thank you for a couple of easy, hassle free flights today", ["en"])
     assert result.sentiment.label == "positive" and result.intent.intent == "praise", result
     assert analyze("thanks for a no hassle flight", ["en"]).sentiment.label == "positive"
+
+
+def test_a_negated_negative_word_is_no_praise_in_english():
+    result = score_sentiment("In the shop AGAIN: not priceless, not fun, just not shitty at all", "en")
+    assert all(weight <= 0 for words, weight in result.drivers if words.lower() == "shitty"), result
+    assert score_sentiment("They don't seem incompetent, the app is just useless", "en").label == "negative"
+    # the understatement keeps VADER's reading
+    assert score_sentiment("Not bad, not bad at all", "en").label == "positive"

@@ -521,6 +521,13 @@ HASHTAG_SERVICE_WORDS = (
 # sentiment word they only strengthen it
 INTENSIFIERS = frozenset("super pretty real fairly".split())
 
+# a negated negative word keeps a fifth of its weight instead of VADER's flip to praise: in
+# posts "not ... shitty", "don't think it's bad, just broken" are complaints far more often than
+# litotes (the same factor as the lexicon languages')
+NEGATED_NEGATIVE = 0.2
+# ... except the understatements of English: "not bad (at all)", "not too shabby"
+LITOTES = frozenset("bad shabby terrible awful".split())
+
 # "never buying from you again": "never" and "again" in one clause
 NEVER_AGAIN_VALENCE = -2.2
 

@@ -429,6 +429,14 @@ def _lone_praise(labels, lower, values, clause_of):
                 values[j] *= n_scalar
 
 
+def _no_negated_praise(values, lower, lexicon):
+    """A negated negative word is no praise ("not priceless, just shitty"): it keeps a fifth of
+    its weight, except the understatements ("not bad")."""
+    for j, word in enumerate(lower):
+        if values[j] > 0 and lexicon.get(word, 0) < 0 and word not in care.LITOTES:
+            values[j] = lexicon[word] * care.NEGATED_NEGATIVE
+
+
 def score_english(text):
     """``(compound, pos, neu, neg, drivers)`` of an English text; ``drivers`` are
     ``(words, weight)`` pairs, strongest first."""
@@ -445,6 +453,7 @@ def score_english(text):
     opened = set()
     for clause_id, (start, end, sentence) in enumerate(clauses):
         clause_values = vader_valences(words[start:end], lower[start:end], is_cap_diff, lexicon)
+        _no_negated_praise(clause_values, lower[start:end], lexicon)
         for position in range(start, end):
             if hashtags.get(position):
                 clause_values[position - start] = hashtags[position]

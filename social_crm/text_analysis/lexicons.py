@@ -44,7 +44,7 @@ N_SCALAR = -0.74  # VADER's negation factor
 # puedo más, nada funciona", "não aguento mais não") and complaints that deny ("nicht fair",
 # "pas normal") are far more common in posts than litotes ("nicht schlecht"); VADER's flip read
 # them as positive (measured on UMSAB fr/es/it/pt: +0.4 to +1.2 points each, GermEval unchanged)
-NEGATED_NEGATIVE = 0.2
+NEGATED_NEGATIVE = care.NEGATED_NEGATIVE
 C_INCR = 0.733  # VADER's capitals increment
 MAX_CHARS = 2000
 MAX_CLAUSE_WORDS = 40
