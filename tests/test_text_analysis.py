@@ -633,6 +633,7 @@ def test_booking_nouns_are_not_praise_and_neutral_capitals_stay_neutral():
         "I have a party of 4 booked for the flight in August",
         "Can you tell me the award availability to Boston",
         "Please upload the entertainment listing for March",
+        "I booked a holiday and a gift card on my account",
     ):
         assert score_sentiment(text, "en").label == "neutral", text
     result = score_sentiment("Scavenger hunt at the gate, BE READY", "en")
@@ -660,3 +661,8 @@ def test_a_negated_negative_word_is_no_praise_in_english():
     assert score_sentiment("They don't seem incompetent, the app is just useless", "en").label == "negative"
     # the understatement keeps VADER's reading
     assert score_sentiment("Not bad, not bad at all", "en").label == "positive"
+
+
+def test_wow_is_surprise_either_way():
+    assert score_sentiment("Wow, support is slow", "en").label == "negative"
+    assert score_sentiment("Wow, support was amazing", "en").label == "positive"

@@ -61,6 +61,11 @@ WORDS = {
     "benefits": 0.0,
     "complimentary": 0.0,
     "ready": 0.0,
+    "holiday": 0.0,
+    "holidays": 0.0,
+    "gift": 0.0,
+    "credits": 0.0,
+    "wow": 0.0,  # surprise either way ("wow, three hours on hold")
     # evidential adverbs: rhetoric in complaints ("clearly I am not a priority"), not praise
     "clearly": 0.0,
     "certainly": 0.0,
