@@ -301,6 +301,7 @@ def test_but_weighs_its_own_sentence_only():
         ("This may be the last time I fly with you", "last time I fly"),
         ("Need to talk to a real person now", "real person"),
         ("I got hung up on twice", "hung up on"),
+        ("So you bump the prices up. How's that fair", "How's that fair"),
     ],
 )
 def test_care_phrases(text, cue):
@@ -666,3 +667,9 @@ def test_a_negated_negative_word_is_no_praise_in_english():
 def test_wow_is_surprise_either_way():
     assert score_sentiment("Wow, support is slow", "en").label == "negative"
     assert score_sentiment("Wow, support was amazing", "en").label == "positive"
+
+
+def test_fix_asked_for_or_in_a_name_is_no_resolution():
+    assert score_sentiment("Please fix the crash in the app, it is broken", "en").label == "negative"
+    assert score_sentiment("My Studio Fix foundation smells so bad", "en").label == "negative"
+    assert score_sentiment("Thanks for fixing the issue so quickly", "en").label == "positive"

@@ -317,6 +317,13 @@ PHRASES = {
     # open dissatisfaction
     "hassle free": 1.8,
     "no hassle": 1.2,
+    "how's that fair": -1.8,
+    "how is that fair": -1.8,
+    "how is this fair": -1.8,
+    "how is that acceptable": -1.8,
+    "how is this acceptable": -1.8,
+    "how is that ok": -1.5,
+    "how is this ok": -1.5,
     "absolute joke": -2.2,
     "complete joke": -2.2,
     "such a joke": -2.2,
@@ -497,9 +504,10 @@ REQUEST = (
     "what do i",
 )
 
+# (done, or being done for the writer: "fix" and "resolve" alone are asked for, "please fix the
+# crash", or are names, "Studio Fix foundation")
 RESOLUTION = frozenset(
-    "fixed fixing fix resolved resolving resolve solved solving solve sorted sorting handled handling "
-    "found recovered returned refunded rebooked".split()
+    "fixed fixing resolved resolving solved solving sorted handled found recovered returned refunded rebooked".split()
 )
 
 # "like" is praise only after a subject or an intensifier ("I like it"); otherwise it is the
