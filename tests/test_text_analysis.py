@@ -673,3 +673,8 @@ def test_fix_asked_for_or_in_a_name_is_no_resolution():
     assert score_sentiment("Please fix the crash in the app, it is broken", "en").label == "negative"
     assert score_sentiment("My Studio Fix foundation smells so bad", "en").label == "negative"
     assert score_sentiment("Thanks for fixing the issue so quickly", "en").label == "positive"
+
+
+def test_words_joined_by_a_slash_are_two_words():
+    result = score_sentiment("Their employees are super rude/condescending", "en")
+    assert result.label == "negative" and drivers(result)["rude"] < 0, result

@@ -41,6 +41,7 @@ PROBLEM_VALENCE = -1.4  # a care word at least this negative makes the text a pr
 URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 HANDLE = re.compile(r"(?<!\w)@[\w.]+(?:@[\w.-]+)?")
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\s*\n\s*")
+SLASH = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
 DOTS = re.compile(r"\.{2,}|…")  # "flight....still" is two words and a pause
 CAMEL_HASHTAG = re.compile(r"#([A-Z]?[a-z]+(?:[A-Z][a-z]+)+)\b")  # "#NeverAgain"
 CAMEL_PART = re.compile(r"[A-Z]?[a-z]+")
@@ -224,6 +225,8 @@ def _prepare(text):
         names = {handle[1:].split("@")[0].lower() for handle in HANDLE.findall(text)}
         text = HANDLE.sub(" ", text)
     text = text.replace("’", "'")
+    if "/" in text:  # "rude/condescending" is two words (links are gone already)
+        text = SLASH.sub(" ", text)
     if "#" in text:
         text = CAMEL_HASHTAG.sub(lambda m: " ".join(CAMEL_PART.findall(m.group(1))), text)
     if ".." in text or "…" in text:
