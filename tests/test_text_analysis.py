@@ -678,3 +678,8 @@ def test_fix_asked_for_or_in_a_name_is_no_resolution():
 def test_words_joined_by_a_slash_are_two_words():
     result = score_sentiment("Their employees are super rude/condescending", "en")
     assert result.label == "negative" and drivers(result)["rude"] < 0, result
+
+
+def test_sarcastic_thanks_reaches_the_end_of_a_long_clause():
+    text = "Thanks for sending my Christmas present with the security tag still on it"
+    assert score_sentiment(text, "en").label == "negative"

@@ -480,6 +480,7 @@ POLITENESS = frozenset(
 # sarcastic thanks: "thanks for <a problem>"
 THANKS = frozenset("thanks thank thx".split())
 SARCASTIC_THANKS_VALENCE = -1.5
+SARCASM_WINDOW = 12  # words after "thanks" that may hold the problem (in its clause)
 
 REQUEST = (
     "can you",

@@ -396,7 +396,11 @@ def _courtesy(labels, lower, values, clause_of, discount):
             while j < count and (labels[j] is None or lower[j] in ("you", "u", "so", "much")):
                 j += 1
             if j < count and lower[j] == "for" and clause_of[j] == clause_of[i]:
-                if any(values[k] < 0 for k in range(j + 1, min(count, i + 8)) if clause_of[k] == clause_of[i]):
+                if any(
+                    values[k] < 0
+                    for k in range(j + 1, min(count, i + care.SARCASM_WINDOW))
+                    if clause_of[k] == clause_of[i]
+                ):
                     values[i] = care.SARCASTIC_THANKS_VALENCE
                     continue
         if discount and (word in care.POLITENESS or word in care.POLITENESS_EMOJI):
