@@ -683,3 +683,16 @@ def test_words_joined_by_a_slash_are_two_words():
 def test_sarcastic_thanks_reaches_the_end_of_a_long_clause():
     text = "Thanks for sending my Christmas present with the security tag still on it"
     assert score_sentiment(text, "en").label == "negative"
+
+
+def test_one_polar_word_in_a_long_post_is_neutral_in_the_lexicon_languages():
+    long_post = (
+        "Re: Fahrplanwechsel im Dezember. Die Linie fährt ab dem zwölften Dezember über den Nordbahnhof, "
+        "dann weiter über den Marktplatz und die Schillerstraße bis zum Depot am Stadtrand, wo die Fahrgäste "
+        "in die Busse der Linien vier, sieben und neun umsteigen können, die am Wochenende im Stundentakt "
+        "verkehren und an den Feiertagen nach dem Sonntagsfahrplan fahren. Vielen Dank."
+    )
+    result = score_sentiment(long_post, "de")
+    assert result.compound >= sentiment_module.POSITIVE_THRESHOLD and result.positive < sentiment_module.MIN_SHARE
+    assert result.label == "neutral"
+    assert score_sentiment("Vielen Dank für die schnelle Antwort", "de").label == "positive"
