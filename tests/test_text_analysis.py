@@ -302,6 +302,9 @@ def test_but_weighs_its_own_sentence_only():
         ("Need to talk to a real person now", "real person"),
         ("I got hung up on twice", "hung up on"),
         ("So you bump the prices up. How's that fair", "How's that fair"),
+        ("Downgraded from business without a word", "Downgraded"),
+        ("Two hours sitting on the tarmac in Denver", "sitting on the tarmac"),
+        ("My ticket shows as invalid at the gate", "invalid"),
     ],
 )
 def test_care_phrases(text, cue):
@@ -696,3 +699,7 @@ def test_one_polar_word_in_a_long_post_is_neutral_in_the_lexicon_languages():
     assert result.compound >= sentiment_module.POSITIVE_THRESHOLD and result.positive < sentiment_module.MIN_SHARE
     assert result.label == "neutral"
     assert score_sentiment("Vielen Dank für die schnelle Antwort", "de").label == "positive"
+
+
+def test_cant_wait_is_excitement():
+    assert score_sentiment("Can't wait for my trip with you next week", "en").label == "positive"
