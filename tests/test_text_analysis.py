@@ -305,6 +305,9 @@ def test_but_weighs_its_own_sentence_only():
         ("Downgraded from business without a word", "Downgraded"),
         ("Two hours sitting on the tarmac in Denver", "sitting on the tarmac"),
         ("My ticket shows as invalid at the gate", "invalid"),
+        ("Landed in Denver without my bags", "without my"),
+        ("I was on the phone for an hour and got a canned response", "canned response"),
+        ("Six hours and no wifi", "no wifi"),
     ],
 )
 def test_care_phrases(text, cue):
