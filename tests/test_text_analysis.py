@@ -308,6 +308,7 @@ def test_but_weighs_its_own_sentence_only():
         ("Landed in Denver without my bags", "without my"),
         ("I was on the phone for an hour and got a canned response", "canned response"),
         ("Six hours and no wifi", "no wifi"),
+        ("Another delay, are you kidding me", "are you kidding"),
     ],
 )
 def test_care_phrases(text, cue):
@@ -706,3 +707,7 @@ def test_one_polar_word_in_a_long_post_is_neutral_in_the_lexicon_languages():
 
 def test_cant_wait_is_excitement():
     assert score_sentiment("Can't wait for my trip with you next week", "en").label == "positive"
+
+
+def test_thanks_so_much_for_is_thanks():
+    assert score_sentiment("Thanks so much for the help, tickets are confirmed", "en").label == "positive"

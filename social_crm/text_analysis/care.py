@@ -372,6 +372,11 @@ PHRASES = {
     "no seat": -1.4,
     "no seats": -1.4,
     "broken seat": -1.8,
+    # disbelief
+    "kidding me": -2.0,
+    "are you kidding": -2.0,
+    "you're kidding": -1.8,
+    "come on": -1.2,
     "can't wait": 1.5,
     "cannot wait": 1.5,
     "mechanical issue": -1.5,
