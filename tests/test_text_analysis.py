@@ -711,3 +711,15 @@ def test_cant_wait_is_excitement():
 
 def test_thanks_so_much_for_is_thanks():
     assert score_sentiment("Thanks so much for the help, tickets are confirmed", "en").label == "positive"
+
+
+@pytest.mark.parametrize(
+    "text", ["This beat is crazy good", "Freaking awesome show tonight", "She was killing it on stage"]
+)
+def test_slang_intensifiers_and_chatter_are_not_negative(text):
+    assert score_sentiment(text, "en").label == "positive"
+
+
+def test_slang_intensifier_strengthens_a_complaint_too():
+    plain = score_sentiment("The support is rude", "en").compound
+    assert score_sentiment("The support is freaking rude", "en").compound < plain < 0

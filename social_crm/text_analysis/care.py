@@ -377,6 +377,12 @@ PHRASES = {
     "are you kidding": -2.0,
     "you're kidding": -1.8,
     "come on": -1.2,
+    # chatter that only sounds bad
+    "killing it": 2.0,
+    "killed it": 2.0,
+    "hell yeah": 2.0,
+    "holy crap": 0.0,
+    "lost my shit": 1.0,
     "can't wait": 1.5,
     "cannot wait": 1.5,
     "mechanical issue": -1.5,
@@ -594,7 +600,10 @@ HASHTAG_SERVICE_WORDS = (
 )
 # colloquial intensifiers VADER reads as praise ("super rude", "pretty bad"): before another
 # sentiment word they only strengthen it
-INTENSIFIERS = frozenset("super pretty real fairly".split())
+INTENSIFIERS = frozenset(
+    "super pretty real fairly crazy freaking fricking fucking effing damn dang hella insanely ridiculously "
+    "stupidly wicked".split()
+)
 
 # a negated negative word keeps a fifth of its weight instead of VADER's flip to praise: in
 # posts "not ... shitty", "don't think it's bad, just broken" are complaints far more often than

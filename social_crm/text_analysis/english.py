@@ -362,9 +362,10 @@ def _never_again(lower, valences, labels, from_care):
 
 
 def _intensifiers(lower, valences):
-    """ "super rude", "pretty bad": the intensifier strengthens the next word, as VADER's boosters."""
+    """ "super rude", "pretty bad", "crazy good", "freaking awesome": the intensifier strengthens
+    the next word, as VADER's boosters, and has no valence of its own."""
     for i in range(len(lower) - 1):
-        if lower[i] in care.INTENSIFIERS and valences[i] > 0 and valences[i + 1]:
+        if lower[i] in care.INTENSIFIERS and valences[i] and valences[i + 1]:
             scalar = _vader_constants().B_INCR
             valences[i + 1] += scalar if valences[i + 1] > 0 else -scalar
             valences[i] = 0.0
