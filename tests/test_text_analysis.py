@@ -723,3 +723,21 @@ def test_slang_intensifiers_and_chatter_are_not_negative(text):
 def test_slang_intensifier_strengthens_a_complaint_too():
     plain = score_sentiment("The support is rude", "en").compound
     assert score_sentiment("The support is freaking rude", "en").compound < plain < 0
+
+
+@pytest.mark.parametrize(
+    "text, languages",
+    [
+        ("Can my wife's points be transferred to my account?", ["en"]),
+        ("Is your website ever coming back online?", ["en"]),
+        ("Wo bleibt meine Bestellung?", ["de"]),
+        ("¿Mi pedido sale hoy?", ["es"]),
+    ],
+)
+def test_a_question_about_an_order_or_an_account_is_a_question(text, languages):
+    assert analyze(text, languages).intent.intent == "question"
+
+
+@pytest.mark.parametrize("text", ["Who's up for pizza tonight?", "You will match my status? Cool!"])
+def test_chatter_and_happy_asides_are_no_service_question(text):
+    assert analyze(text, ["en"]).intent.intent != "question"

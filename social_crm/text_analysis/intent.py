@@ -361,6 +361,19 @@ CUES = {
 for _language, _cues in PROBLEM_CUES.items():
     CUES[COMPLAINT].setdefault(_language, [])
     CUES[COMPLAINT][_language] = sorted(set(CUES[COMPLAINT][_language]) | set(_cues))
+SERVICE_QUESTION_WEIGHT = 0.5
+HAPPY = 0.35  # a happy customer's aside ("you'll match my status? Cool!") is no request
+SERVICE_WORDS = frozenset(
+    "order orders account app website site flight flights booking reservation ticket tickets refund "
+    "delivery package parcel bag bags luggage baggage seat seats payment card bill invoice subscription "
+    "login password status claim warranty repair replacement voucher upgrade miles points gate "
+    "bestellung konto lieferung paket sendung zug fahrkarte rechnung erstattung "
+    "commande compte livraison colis billet vol facture remboursement "
+    "pedido cuenta envío envio paquete vuelo factura billete reembolso "
+    "ordine conto spedizione pacco volo fattura biglietto rimborso "
+    "conta entrega pacote voo fatura passagem "
+    "bestelling rekening levering pakket vlucht factuur terugbetaling".split()
+)
 QUESTION_MARK = re.compile(r"[?？¿]")
 # a question mark alone ("Blog?", "On what grounds?") is chatter; with a question cue it is a question
 QUESTION_MARK_WEIGHT = 0.5
@@ -422,6 +435,11 @@ def classify_intent(text, sentiment=None):
     scores = {intent: WEIGHTS[intent] * len(cues) for intent, cues in evidence.items()}
     if QUESTION_MARK.search(text):
         scores[QUESTION] += QUESTION_MARK_WEIGHT
+        service = sorted(set(tokens) & SERVICE_WORDS)
+        if service and not evidence[PRAISE] and not evidence[QUESTION] and (sentiment or 0.0) < HAPPY:
+            # a question about an order, a booking, an account is a customer's question
+            scores[QUESTION] += SERVICE_QUESTION_WEIGHT
+            evidence[QUESTION].append(service[0])
 
         evidence[QUESTION].append("?")
     if sentiment is not None:
