@@ -741,3 +741,8 @@ def test_a_question_about_an_order_or_an_account_is_a_question(text, languages):
 @pytest.mark.parametrize("text", ["Who's up for pizza tonight?", "You will match my status? Cool!"])
 def test_chatter_and_happy_asides_are_no_service_question(text):
     assert analyze(text, ["en"]).intent.intent != "question"
+
+
+def test_better_in_a_comparison_is_weak_praise():
+    assert score_sentiment("Next time I will find a better airline", "en").label != "positive"
+    assert score_sentiment("Much better now, love the new app", "en").label == "positive"

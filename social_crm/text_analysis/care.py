@@ -81,6 +81,7 @@ WORDS = {
     "why": -0.6,
     "nobody": -1.2,
     "fees": -0.8,
+    "better": 1.0,  # comparisons in complaints ("find a better airline"): weaker than VADER's 1.9
     # delays and cancellations
     "delayed": -1.9,
     "delay": -1.6,
@@ -542,7 +543,7 @@ DURATION_VALENCE = -1.8
 
 POLITENESS = frozenset(
     "thanks thank thx ty appreciate appreciated please kindly hope hoping hopefully sorry welcome "
-    "yes yeah yep ok okay".split()
+    "yes yeah yep ok okay wish wishing".split()
 )
 # sarcastic thanks: "thanks for <a problem>"
 THANKS = frozenset("thanks thank thx".split())
