@@ -746,3 +746,11 @@ def test_chatter_and_happy_asides_are_no_service_question(text):
 def test_better_in_a_comparison_is_weak_praise():
     assert score_sentiment("Next time I will find a better airline", "en").label != "positive"
     assert score_sentiment("Much better now, love the new app", "en").label == "positive"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["FYI the link in your email is dead", "Is that true about the new fees", "Rest assured I will tell everyone"],
+)
+def test_words_of_information_are_not_praise(text):
+    assert score_sentiment(text, "en").label != "positive"

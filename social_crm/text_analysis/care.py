@@ -81,6 +81,11 @@ WORDS = {
     "why": -0.6,
     "nobody": -1.2,
     "fees": -0.8,
+    # words of information, not praise ("fyi", "is that true?", "rest assured", "how you treat us")
+    "fyi": 0.0,
+    "true": 0.0,
+    "assured": 0.0,
+    "treat": 0.0,
     "better": 1.0,  # comparisons in complaints ("find a better airline"): weaker than VADER's 1.9
     # delays and cancellations
     "delayed": -1.9,
