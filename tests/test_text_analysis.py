@@ -754,3 +754,16 @@ def test_better_in_a_comparison_is_weak_praise():
 )
 def test_words_of_information_are_not_praise(text):
     assert score_sentiment(text, "en").label != "positive"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Great job losing my bag again", "Love waiting on hold for 2 hours", "Gotta love a delayed flight"],
+)
+def test_set_praise_in_a_problem_report_is_sarcasm(text):
+    result = score_sentiment(text, "en")
+    assert result.label == "negative" and all(weight < 0 for _, weight in result.drivers), result
+
+
+def test_set_praise_without_a_problem_is_praise():
+    assert score_sentiment("Great job on the new app, well done", "en").label == "positive"

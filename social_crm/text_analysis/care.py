@@ -256,6 +256,8 @@ PHRASES = {
     # lost, missed, wrong
     "lost my": -2.2,
     "lost our": -2.2,
+    "losing my": -2.0,
+    "losing our": -2.0,
     "lost luggage": -2.2,
     "lost bag": -2.2,
     "lost baggage": -2.2,
@@ -549,6 +551,30 @@ DURATION_VALENCE = -1.8
 POLITENESS = frozenset(
     "thanks thank thx ty appreciate appreciated please kindly hope hoping hopefully sorry welcome "
     "yes yeah yep ok okay wish wishing".split()
+)
+# set praise that is sarcasm in a problem report ("great job losing my bag", "love waiting")
+SARCASTIC_PRAISE = frozenset(
+    tuple(p.split())
+    for p in (
+        "great job",
+        "nice job",
+        "good job",
+        "way to go",
+        "well done",
+        "nice work",
+        "great work",
+        "thanks again",
+        "thanks a lot",
+        "love waiting",
+        "love how",
+        "love when",
+        "love being",
+        "gotta love",
+        "got to love",
+        "just great",
+        "just perfect",
+        "just wonderful",
+    )
 )
 # sarcastic thanks: "thanks for <a problem>"
 THANKS = frozenset("thanks thank thx".split())

@@ -385,6 +385,18 @@ def _apply_context(labels, lower, values, clause_of, problem, request):
     _courtesy(labels, lower, values, clause_of, problem or request)
     if problem:
         _lone_praise(labels, lower, values, clause_of)
+        _sarcastic_praise(lower, values)
+
+
+def _sarcastic_praise(lower, values):
+    """ "great job losing my bag", "love waiting", "way to go": set praise in a problem report is
+    sarcasm (inverted as VADER inverts a negated word)."""
+    n_scalar = _vader_constants().N_SCALAR
+    for i in range(len(lower) - 1):
+        if (lower[i], lower[i + 1]) in care.SARCASTIC_PRAISE:
+            for j in (i, i + 1):
+                if values[j] > 0:
+                    values[j] *= n_scalar
 
 
 def _courtesy(labels, lower, values, clause_of, discount):
