@@ -309,6 +309,7 @@ def test_but_weighs_its_own_sentence_only():
         ("I was on the phone for an hour and got a canned response", "canned response"),
         ("Six hours and no wifi", "no wifi"),
         ("Another delay, are you kidding me", "are you kidding"),
+        ("I can't check in, your site shows an error page", "can't check in"),
     ],
 )
 def test_care_phrases(text, cue):
@@ -767,3 +768,10 @@ def test_set_praise_in_a_problem_report_is_sarcasm(text):
 
 def test_set_praise_without_a_problem_is_praise():
     assert score_sentiment("Great job on the new app, well done", "en").label == "positive"
+
+
+def test_the_brands_own_name_in_a_hashtag_is_no_praise():
+    # VADER reads "united" as +1.8: "#epicfailunited" read as praise
+    result = score_sentiment("@united 4:30am and still in the line #epicfailunited", "en")
+    assert result.label == "negative", result
+    assert score_sentiment("@united see you tomorrow #unitedairlines", "en").label == "neutral"

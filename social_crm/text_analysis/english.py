@@ -250,7 +250,7 @@ for _phrase, _value in sorted(care.PHRASES.items(), key=lambda item: -len(item[0
         _PHRASES.setdefault(_variant[0], []).append((_variant, _value))
 
 
-def _words(text, lexicon):
+def _words(text, lexicon, names=()):
     """VADER's words of ``text`` (split on spaces, punctuation stripped unless that leaves two
     characters or fewer: an emoticon), their lower case, and the (start, end, sentence) of each
     clause: cut at sentence ends, after , ; : and before "but"."""
@@ -273,7 +273,7 @@ def _words(text, lexicon):
                         word, low = candidate, candidate.lower()
                         break
             if raw.startswith("#") and low not in lexicon and len(low) > care.HASHTAG_MIN_LETTERS:
-                hashtags[len(words)] = _hashtag_valence(low, lexicon)
+                hashtags[len(words)] = _hashtag_valence(low, lexicon, names)
             if low in care.CLAUSE_WORDS and len(words) > start:
                 clauses.append((start, len(words), sentence_id))
                 start = len(words)
@@ -288,10 +288,15 @@ def _words(text, lexicon):
     return words, lower, clauses, hashtags
 
 
-def _hashtag_valence(tag, lexicon):
+def _hashtag_valence(tag, lexicon, names=()):
     """The valence of a hashtag of run-together words: its strongest lexicon word at the end
     ("#customerservicefail": "fail"), inverted after a negation ("#nothappy"), or at the start
     of a service ("#badcustomerservice")."""
+    for name in names:  # the brand's own name is no praise ("#epicfailunited", "#unitedairlines")
+        if len(name) >= care.HASHTAG_MIN_LETTERS and name in tag:
+            tag = tag.replace(name, "")
+    if tag in lexicon:
+        return lexicon[tag]
     best = 0.0
     for size in range(care.HASHTAG_MIN_LETTERS, len(tag) - care.HASHTAG_MIN_LETTERS + 1):
         head, tail = tag[:size], tag[size:]
@@ -465,7 +470,7 @@ def score_english(text):
     if not _NEGATE:
         _init_negate()
     prepared, names = _prepare(text)
-    words, lower, clauses, hashtags = _words(prepared, lexicon)
+    words, lower, clauses, hashtags = _words(prepared, lexicon, names)
     capitals = sum(1 for w in words if w.isupper())
     is_cap_diff = 0 < len(words) - capitals < len(words)
     values, labels, from_care, clause_of = [], list(words), [False] * len(words), [0] * len(words)
