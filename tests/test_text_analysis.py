@@ -309,7 +309,7 @@ def test_but_weighs_its_own_sentence_only():
         ("I was on the phone for an hour and got a canned response", "canned response"),
         ("Six hours and no wifi", "no wifi"),
         ("Another delay, are you kidding me", "are you kidding"),
-        ("I can't check in, your site shows an error page", "can't check in"),
+        ("I can't check in and your site shows an error page", "can't check in"),
     ],
 )
 def test_care_phrases(text, cue):
