@@ -775,3 +775,11 @@ def test_the_brands_own_name_in_a_hashtag_is_no_praise():
     result = score_sentiment("@united 4:30am and still in the line #epicfailunited", "en")
     assert result.label == "negative", result
     assert score_sentiment("@united see you tomorrow #unitedairlines", "en").label == "neutral"
+
+
+def test_a_problem_told_inside_clear_praise_is_no_complaint():
+    text = "Excellent crew tonight, so kind and so friendly to everyone on the delayed flight"
+    result = analyze(text, ["en"])
+    assert result.intent.intent == "praise", result.intent
+    # without the praise, the same problem is a complaint
+    assert analyze("Everyone on the delayed flight tonight", ["en"]).intent.intent == "complaint"

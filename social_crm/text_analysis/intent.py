@@ -358,6 +358,10 @@ CUES = {
     },
 }
 # problem reports are complaints even without a complaint word ("my order never arrived")
+# problem reports that are no complaint word of their own ("delayed", not "refund")
+_PROBLEM_ONLY = frozenset(cue for cues in PROBLEM_CUES.values() for cue in cues) - frozenset(
+    cue for cues in CUES[COMPLAINT].values() for cue in cues
+)
 for _language, _cues in PROBLEM_CUES.items():
     CUES[COMPLAINT].setdefault(_language, [])
     CUES[COMPLAINT][_language] = sorted(set(CUES[COMPLAINT][_language]) | set(_cues))
@@ -448,6 +452,10 @@ def classify_intent(text, sentiment=None):
             evidence[COMPLAINT].append(f"sentiment {sentiment:+.2f}")
         elif sentiment >= 0.5 and scores[PRAISE]:
             scores[PRAISE] += 0.5
+            # a problem told inside clear praise was solved ("thanks for getting me home after
+            # the delay"): its problem words count half; complaint words ("refund") stay whole
+            told = [cue for cue in evidence[COMPLAINT] if cue in _PROBLEM_ONLY]
+            scores[COMPLAINT] -= WEIGHTS[COMPLAINT] / 2 * len(told)
     # a complaint phrased as a question ("why is it still broken?") is a complaint
     if scores[COMPLAINT] and scores[QUESTION]:
         scores[QUESTION] -= 0.5
