@@ -783,3 +783,13 @@ def test_a_problem_told_inside_clear_praise_is_no_complaint():
     assert result.intent.intent == "praise", result.intent
     # without the praise, the same problem is a complaint
     assert analyze("Everyone on the delayed flight tonight", ["en"]).intent.intent == "complaint"
+
+
+@pytest.mark.parametrize("text", ["Please help me win this giveaway!", "Help us win, vote for our team"])
+def test_a_contest_is_no_request_for_help(text):
+    assert analyze(text, ["en"]).intent.intent != "question"
+
+
+def test_help_without_a_contest_is_still_asked():
+    assert analyze("Please help me, I can't log in to my account", ["en"]).intent.intent in ("question", "complaint")
+    assert analyze("Can you help me change my booking?", ["en"]).intent.intent == "question"

@@ -365,6 +365,7 @@ _PROBLEM_ONLY = frozenset(cue for cues in PROBLEM_CUES.values() for cue in cues)
 for _language, _cues in PROBLEM_CUES.items():
     CUES[COMPLAINT].setdefault(_language, [])
     CUES[COMPLAINT][_language] = sorted(set(CUES[COMPLAINT][_language]) | set(_cues))
+CONTEST = frozenset("win giveaway sweepstakes vote voting".split())
 SERVICE_QUESTION_WEIGHT = 0.5
 HAPPY = 0.35  # a happy customer's aside ("you'll match my status? Cool!") is no request
 SERVICE_WORDS = frozenset(
@@ -436,6 +437,9 @@ def classify_intent(text, sentiment=None):
     for intent, symbol in symbols:
         if symbol in text:
             evidence[intent].append(symbol)
+    if evidence[QUESTION] and not CONTEST.isdisjoint(tokens):
+        # "help me win this giveaway", "please help us win, vote": a contest, not a request
+        evidence[QUESTION] = [cue for cue in evidence[QUESTION] if "help" not in cue]
     scores = {intent: WEIGHTS[intent] * len(cues) for intent, cues in evidence.items()}
     if QUESTION_MARK.search(text):
         scores[QUESTION] += QUESTION_MARK_WEIGHT
