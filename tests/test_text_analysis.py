@@ -793,3 +793,16 @@ def test_a_contest_is_no_request_for_help(text):
 def test_help_without_a_contest_is_still_asked():
     assert analyze("Please help me, I can't log in to my account", ["en"]).intent.intent in ("question", "complaint")
     assert analyze("Can you help me change my booking?", ["en"]).intent.intent == "question"
+
+
+@pytest.mark.parametrize(
+    "text", ["We need a new flight to Tucson", "Please change my booking to Friday", "I need my bag by tonight"]
+)
+def test_a_request_about_a_service_is_a_question(text):
+    result = analyze(text, ["en"])
+    assert result.intent.intent == "question", result.intent
+
+
+@pytest.mark.parametrize("text", ["I need coffee so badly", "Please, just one more episode"])
+def test_a_need_without_a_service_is_chatter(text):
+    assert analyze(text, ["en"]).intent.intent != "question"

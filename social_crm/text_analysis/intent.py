@@ -365,6 +365,7 @@ _PROBLEM_ONLY = frozenset(cue for cues in PROBLEM_CUES.values() for cue in cues)
 for _language, _cues in PROBLEM_CUES.items():
     CUES[COMPLAINT].setdefault(_language, [])
     CUES[COMPLAINT][_language] = sorted(set(CUES[COMPLAINT][_language]) | set(_cues))
+NEEDS = frozenset("need needs please pls plz".split())
 CONTEST = frozenset("win giveaway sweepstakes vote voting".split())
 SERVICE_QUESTION_WEIGHT = 0.5
 HAPPY = 0.35  # a happy customer's aside ("you'll match my status? Cool!") is no request
@@ -422,6 +423,25 @@ class IntentResult:
         return f"{self.intent.replace('_', ' ')}: {cues}"
 
 
+def _customer_question(text, tokens, evidence, scores, sentiment):
+    """The question mark, and what asks the addressee about a service: a question about an order,
+    a booking, an account; "I need my bag by tonight", "please rebook my flight". Not when the
+    post praises or is happy ("you'll match my status? Cool!")."""
+    asked = QUESTION_MARK.search(text) is not None
+    if asked:
+        scores[QUESTION] += QUESTION_MARK_WEIGHT
+    service = sorted(set(tokens) & SERVICE_WORDS)
+    if service and not evidence[PRAISE] and not evidence[QUESTION] and (sentiment or 0.0) < HAPPY:
+        if asked:
+            scores[QUESTION] += SERVICE_QUESTION_WEIGHT
+            evidence[QUESTION].append(service[0])
+        elif NEEDS.intersection(tokens):
+            scores[QUESTION] += WEIGHTS[QUESTION]
+            evidence[QUESTION].extend(sorted(NEEDS.intersection(tokens))[:1] + service[:1])
+    if asked:
+        evidence[QUESTION].append("?")
+
+
 def classify_intent(text, sentiment=None):
     """Classify ``text``; ``sentiment`` (the compound score, when scored) adds
     weight to complaint or praise when strong."""
@@ -441,15 +461,7 @@ def classify_intent(text, sentiment=None):
         # "help me win this giveaway", "please help us win, vote": a contest, not a request
         evidence[QUESTION] = [cue for cue in evidence[QUESTION] if "help" not in cue]
     scores = {intent: WEIGHTS[intent] * len(cues) for intent, cues in evidence.items()}
-    if QUESTION_MARK.search(text):
-        scores[QUESTION] += QUESTION_MARK_WEIGHT
-        service = sorted(set(tokens) & SERVICE_WORDS)
-        if service and not evidence[PRAISE] and not evidence[QUESTION] and (sentiment or 0.0) < HAPPY:
-            # a question about an order, a booking, an account is a customer's question
-            scores[QUESTION] += SERVICE_QUESTION_WEIGHT
-            evidence[QUESTION].append(service[0])
-
-        evidence[QUESTION].append("?")
+    _customer_question(text, tokens, evidence, scores, sentiment)
     if sentiment is not None:
         if sentiment <= -0.5:
             scores[COMPLAINT] += 1.0
