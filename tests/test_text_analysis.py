@@ -90,10 +90,10 @@ def test_a_missing_lexicon_package_means_not_scored(monkeypatch):
 
     monkeypatch.setattr(lexicons, "_lexicons", {})
     monkeypatch.setattr(lexicons, "_package_file", lambda language: None)
-    assert not lexicons.available("de")
-    assert score_sentiment("Super Service, danke!", "de").label == "not_scored"
-    assert lexicons.available("es")  # the project's own words: no package needed
-    assert "de" not in sentiment_module.scored_languages()
+    assert not lexicons.available("fr")
+    assert score_sentiment("Super service, merci !", "fr").label == "not_scored"
+    assert lexicons.available("es") and lexicons.available("de")  # the project's own words: no package needed
+    assert "fr" not in sentiment_module.scored_languages()
 
 
 def test_red_heart_variation_selector_is_stripped():
@@ -295,6 +295,21 @@ def test_but_weighs_its_own_sentence_only():
         ("We were on hold for 2 hours", "on hold"),
         ("The package never arrived", "never arrived"),
         ("Never buying from you again", "never ... again"),
+        ("Your app and website are garbage", "garbage"),
+        ("This loyalty program is an absolute joke", "absolute joke"),
+        ("Boarding should have started an hour ago, what's the hold up", "what's the hold up"),
+        ("This may be the last time I fly with you", "last time I fly"),
+        ("Need to talk to a real person now", "real person"),
+        ("I got hung up on twice", "hung up on"),
+        ("So you bump the prices up. How's that fair", "How's that fair"),
+        ("Downgraded from business without a word", "Downgraded"),
+        ("Two hours sitting on the tarmac in Denver", "sitting on the tarmac"),
+        ("My ticket shows as invalid at the gate", "invalid"),
+        ("Landed in Denver without my bags", "without my"),
+        ("I was on the phone for an hour and got a canned response", "canned response"),
+        ("Six hours and no wifi", "no wifi"),
+        ("Another delay, are you kidding me", "are you kidding"),
+        ("I can't check in and your site shows an error page", "can't check in"),
     ],
 )
 def test_care_phrases(text, cue):
@@ -363,6 +378,15 @@ def test_complaint_emoji_count():
         ("pt", "Adorei o produto, muito obrigado!", "positive"),
         ("nl", "Werkt niet, heel slecht", "negative"),
         ("nl", "Geweldig, bedankt!", "positive"),
+        # everyday words of posts, beyond the care vocabulary
+        ("es", "Qué porquería de tarde, me da pereza", "negative"),
+        ("es", "Una tarde fenomenal con mi cariño", "positive"),
+        ("it", "Che giornata orrenda, sono scontenta", "negative"),
+        ("it", "Serata favolosa con gli amici", "positive"),
+        ("pt", "Que aflição, tadinha dela", "negative"),
+        ("pt", "Que fofura esse cachorro", "positive"),
+        ("fr", "Cette série est pourrie, ça craint", "negative"),
+        ("fr", "Un concert splendide, youpi", "positive"),
     ],
 )
 def test_lexicon_languages(language, text, label):
@@ -485,3 +509,300 @@ def test_entry_point_keeps_its_result_fields():
     assert (result.sentiment.label, result.sentiment.scored, result.intent.intent) == ("positive", True, "praise")
     assert isinstance(result.sentiment.compound, float)
     assert analyze("I love it", ["en"], platform_language=None) is result  # cached, immutable
+
+
+def test_english_neutral_band_is_wider_on_the_positive_side():
+    # a courtesy word in a mild report stays neutral; a plain praise is positive
+    assert sentiment_module.label_for(0.3, "en") == "neutral"
+    assert sentiment_module.label_for(0.3) == "positive"  # other languages keep VADER's +-0.05
+    assert sentiment_module.label_for(-0.06, "en") == "negative"
+    assert analyze("Love it, best app ever", ["en"]).sentiment.label == "positive"
+    weak = score_sentiment("I guess the new seats are fine", "en")
+    assert 0.05 <= weak.compound < 0.35 and weak.label == "neutral"
+
+
+@pytest.mark.parametrize(
+    "language, inflected, base",
+    [
+        ("es", "horribles", "horrible"),
+        ("pt", "horríveis", "horrível"),
+        ("de", "schrecklichen", "schrecklich"),
+        ("de", "furchtbare", "furchtbar"),
+    ],
+)
+def test_lexicon_reads_plural_and_feminine_forms(language, inflected, base):
+    from social_crm.text_analysis.lexicons import get_lexicon
+
+    lexicon = get_lexicon(language)
+    assert lexicon.valence(base) < 0
+    assert lexicon.valence(inflected) == lexicon.valence(base)
+    assert lexicon.valence("xyzqwerty") == 0.0
+
+
+def test_translated_lexicon_emoticons_are_not_words():
+    # LeIA lists emoticons such as ":q" and ":d"; read as words they made "q" (que) praise
+    from social_crm.text_analysis.lexicons import get_lexicon
+
+    lexicon = get_lexicon("pt")
+    assert lexicon.valence("q") == 0.0 and lexicon.valence("d") == 0.0
+    assert score_sentiment("Acho q vai chover", "pt").label == "neutral"
+    assert lexicon.valence("ruim") < 0
+
+
+def test_a_post_in_capitals_is_detected_like_in_small_letters():
+    shouted = "VAI SE FERRAR ESSA MENINA RIDÍCULA NÃO SABE COZINHAR NADA"
+    assert language_module._shouted(shouted) and not language_module._shouted("Vai se ferrar, NADA")
+    assert detect_language(shouted, ["pt", "en"]).code == detect_language(shouted.lower(), ["pt", "en"]).code == "pt"
+
+
+def test_pattern_lexicon_without_subjectivity_is_read_whole(tmp_path):
+    from social_crm.text_analysis.lexicons import _read_pattern
+
+    rows = [("gut", "1.0", "0.0"), ("schlecht", "-1.0", "0.0"), ("öde", "-0.5", "0.0"), ("extrem", "0.0", "1.0")]
+    path = tmp_path / "lexicon.xml"
+    path.write_text(
+        "<sentiment>"
+        + "".join(f'<word form="{f}" polarity="{p}" subjectivity="{s}"/>' for f, p, s in rows)
+        + "</sentiment>",
+        encoding="utf-8",
+    )
+    assert set(_read_pattern(str(path))) == {"gut", "schlecht", "öde"}
+    # a rated lexicon drops its descriptive (unsubjective) words
+    rows = [("neuf", "0.5", "0.05"), ("beau", "0.8", "0.9"), ("laid", "-0.7", "0.8")]
+    path.write_text(
+        "<sentiment>"
+        + "".join(f'<word form="{f}" polarity="{p}" subjectivity="{s}"/>' for f, p, s in rows)
+        + "</sentiment>",
+        encoding="utf-8",
+    )
+    assert set(_read_pattern(str(path))) == {"beau", "laid"}
+
+
+@pytest.mark.parametrize(
+    "compound, part",
+    [("Bahnstreik", "streik"), ("Signalstörung", "störung"), ("Stellwerkschaden", "schaden")],
+)
+def test_german_compounds_are_read_by_their_last_part(compound, part):
+    from social_crm.text_analysis.lexicons import get_lexicon
+
+    lexicon = get_lexicon("de")
+    assert lexicon.valence(compound.lower()) == lexicon.valence(part) < 0
+    assert score_sentiment(f"Schon wieder {compound} in Köln", "de").label == "negative"
+    # a name is no compound of a shorter word ("Klaus" is not "klau*")
+    assert lexicon.valence("klaus") == 0.0
+
+
+def test_german_nouns_that_look_like_praise():
+    assert score_sentiment("Ein Platz in der 1. Klasse im ICE nach Berlin", "de").label == "neutral"
+    assert score_sentiment("Die Produktklassen und Spitzen der Branche", "de").label == "neutral"
+    assert score_sentiment("Der Service war klasse", "de").label == "positive"
+    assert score_sentiment("Alles lief problemlos", "de").label == "positive"
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("es", "No puedo más, nada horrible"),
+        ("pt", "Não é horrível não?"),
+        ("it", "Non è orribile"),
+        ("de", "Nicht schlecht"),
+    ],
+)
+def test_a_negated_negative_word_is_no_praise(language, text):
+    result = score_sentiment(text, language)
+    assert result.label != "positive", result
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("es", "Sin problemas"),
+        ("de", "Kein Problem"),
+        ("fr", "Pas de souci"),
+        ("it", "Nessun problema"),
+        ("pt", "Sem problemas"),
+    ],
+)
+def test_no_problem_is_an_answer_not_a_complaint(language, text):
+    assert score_sentiment(text, language).label == "positive"
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [("de", "Liebe Bahn, eure Ansagen sind furchtbar"), ("es", "Querido equipo, mi pedido no llegó")],
+)
+def test_a_salutation_is_no_praise(language, text):
+    result = score_sentiment(text, language)
+    assert result.label == "negative" and all(weight < 0 for _, weight in result.drivers), result
+    assert score_sentiment("Ich liebe diese Strecke, liebe Grüße", "de").label == "positive"
+
+
+def test_booking_nouns_are_not_praise_and_neutral_capitals_stay_neutral():
+    for text in (
+        "I have a party of 4 booked for the flight in August",
+        "Can you tell me the award availability to Boston",
+        "Please upload the entertainment listing for March",
+        "I booked a holiday and a gift card on my account",
+    ):
+        assert score_sentiment(text, "en").label == "neutral", text
+    result = score_sentiment("Scavenger hunt at the gate, BE READY", "en")
+    assert result.label == "neutral" and not result.drivers
+
+
+def test_english_only_company_never_gets_the_filler_profile():
+    # langdetect needs two profiles; with English alone the second one must not catch short
+    # English posts (it was French: "u guys suck" read as French and scored with its lexicon)
+    for text in ("@USAirways u guys suck", "@united YOU SUCK!", "merci beaucoup"):
+        assert analyze(text, ["en"]).language.code in ("en", "und"), text
+    assert analyze("@USAirways u guys suck", ["en"]).sentiment.label == "negative"
+    assert language_module.FILLER_PROFILE not in ("en", "fr", "de", "es", "it", "pt", "nl")
+
+
+def test_hassle_free_is_praise_not_a_complaint():
+    result = analyze("Thank you for a couple of easy, hassle free flights today", ["en"])
+    assert result.sentiment.label == "positive" and result.intent.intent == "praise", result
+    assert analyze("thanks for a no hassle flight", ["en"]).sentiment.label == "positive"
+
+
+def test_a_negated_negative_word_is_no_praise_in_english():
+    result = score_sentiment("In the shop AGAIN: not priceless, not fun, just not shitty at all", "en")
+    assert all(weight <= 0 for words, weight in result.drivers if words.lower() == "shitty"), result
+    assert score_sentiment("They don't seem incompetent, the app is just useless", "en").label == "negative"
+    # the understatement keeps VADER's reading
+    assert score_sentiment("Not bad, not bad at all", "en").label == "positive"
+
+
+def test_wow_is_surprise_either_way():
+    assert score_sentiment("Wow, support is slow", "en").label == "negative"
+    assert score_sentiment("Wow, support was amazing", "en").label == "positive"
+
+
+def test_fix_asked_for_or_in_a_name_is_no_resolution():
+    assert score_sentiment("Please fix the crash in the app, it is broken", "en").label == "negative"
+    assert score_sentiment("My Studio Fix foundation smells so bad", "en").label == "negative"
+    assert score_sentiment("Thanks for fixing the issue so quickly", "en").label == "positive"
+
+
+def test_words_joined_by_a_slash_are_two_words():
+    result = score_sentiment("Their employees are super rude/condescending", "en")
+    assert result.label == "negative" and drivers(result)["rude"] < 0, result
+
+
+def test_sarcastic_thanks_reaches_the_end_of_a_long_clause():
+    text = "Thanks for sending my Christmas present with the security tag still on it"
+    assert score_sentiment(text, "en").label == "negative"
+
+
+def test_one_polar_word_in_a_long_post_is_neutral_in_the_lexicon_languages():
+    long_post = (
+        "Re: Fahrplanwechsel im Dezember. Die Linie fährt ab dem zwölften Dezember über den Nordbahnhof, "
+        "dann weiter über den Marktplatz und die Schillerstraße bis zum Depot am Stadtrand, wo die Fahrgäste "
+        "in die Busse der Linien vier, sieben und neun umsteigen können, die am Wochenende im Stundentakt "
+        "verkehren und an den Feiertagen nach dem Sonntagsfahrplan fahren. Vielen Dank."
+    )
+    result = score_sentiment(long_post, "de")
+    assert result.compound >= sentiment_module.POSITIVE_THRESHOLD and result.positive < sentiment_module.MIN_SHARE
+    assert result.label == "neutral"
+    assert score_sentiment("Vielen Dank für die schnelle Antwort", "de").label == "positive"
+
+
+def test_cant_wait_is_excitement():
+    assert score_sentiment("Can't wait for my trip with you next week", "en").label == "positive"
+
+
+def test_thanks_so_much_for_is_thanks():
+    assert score_sentiment("Thanks so much for the help, tickets are confirmed", "en").label == "positive"
+
+
+@pytest.mark.parametrize(
+    "text", ["This beat is crazy good", "Freaking awesome show tonight", "She was killing it on stage"]
+)
+def test_slang_intensifiers_and_chatter_are_not_negative(text):
+    assert score_sentiment(text, "en").label == "positive"
+
+
+def test_slang_intensifier_strengthens_a_complaint_too():
+    plain = score_sentiment("The support is rude", "en").compound
+    assert score_sentiment("The support is freaking rude", "en").compound < plain < 0
+
+
+@pytest.mark.parametrize(
+    "text, languages",
+    [
+        ("Can my wife's points be transferred to my account?", ["en"]),
+        ("Is your website ever coming back online?", ["en"]),
+        ("Wo bleibt meine Bestellung?", ["de"]),
+        ("¿Mi pedido sale hoy?", ["es"]),
+    ],
+)
+def test_a_question_about_an_order_or_an_account_is_a_question(text, languages):
+    assert analyze(text, languages).intent.intent == "question"
+
+
+@pytest.mark.parametrize("text", ["Who's up for pizza tonight?", "You will match my status? Cool!"])
+def test_chatter_and_happy_asides_are_no_service_question(text):
+    assert analyze(text, ["en"]).intent.intent != "question"
+
+
+def test_better_in_a_comparison_is_weak_praise():
+    assert score_sentiment("Next time I will find a better airline", "en").label != "positive"
+    assert score_sentiment("Much better now, love the new app", "en").label == "positive"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["FYI the link in your email is dead", "Is that true about the new fees", "Rest assured I will tell everyone"],
+)
+def test_words_of_information_are_not_praise(text):
+    assert score_sentiment(text, "en").label != "positive"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Great job losing my bag again", "Love waiting on hold for 2 hours", "Gotta love a delayed flight"],
+)
+def test_set_praise_in_a_problem_report_is_sarcasm(text):
+    result = score_sentiment(text, "en")
+    assert result.label == "negative" and all(weight < 0 for _, weight in result.drivers), result
+
+
+def test_set_praise_without_a_problem_is_praise():
+    assert score_sentiment("Great job on the new app, well done", "en").label == "positive"
+
+
+def test_the_brands_own_name_in_a_hashtag_is_no_praise():
+    # VADER reads "united" as +1.8: "#epicfailunited" read as praise
+    result = score_sentiment("@united 4:30am and still in the line #epicfailunited", "en")
+    assert result.label == "negative", result
+    assert score_sentiment("@united see you tomorrow #unitedairlines", "en").label == "neutral"
+
+
+def test_a_problem_told_inside_clear_praise_is_no_complaint():
+    text = "Excellent crew tonight, so kind and so friendly to everyone on the delayed flight"
+    result = analyze(text, ["en"])
+    assert result.intent.intent == "praise", result.intent
+    # without the praise, the same problem is a complaint
+    assert analyze("Everyone on the delayed flight tonight", ["en"]).intent.intent == "complaint"
+
+
+@pytest.mark.parametrize("text", ["Please help me win this giveaway!", "Help us win, vote for our team"])
+def test_a_contest_is_no_request_for_help(text):
+    assert analyze(text, ["en"]).intent.intent != "question"
+
+
+def test_help_without_a_contest_is_still_asked():
+    assert analyze("Please help me, I can't log in to my account", ["en"]).intent.intent in ("question", "complaint")
+    assert analyze("Can you help me change my booking?", ["en"]).intent.intent == "question"
+
+
+@pytest.mark.parametrize(
+    "text", ["We need a new flight to Tucson", "Please change my booking to Friday", "I need my bag by tonight"]
+)
+def test_a_request_about_a_service_is_a_question(text):
+    result = analyze(text, ["en"])
+    assert result.intent.intent == "question", result.intent
+
+
+@pytest.mark.parametrize("text", ["I need coffee so badly", "Please, just one more episode"])
+def test_a_need_without_a_service_is_chatter(text):
+    assert analyze(text, ["en"]).intent.intent != "question"

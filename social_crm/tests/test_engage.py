@@ -751,7 +751,7 @@ class TestEngagePriority(EngageCase):
                     "posted_at": fields.Datetime.now() - timedelta(days=1),
                 }
             )
-        # German on a server without its lexicon package (textblob-de): the complaint is not scored
+        # a language the server cannot score (German, its lexicon made unavailable): not scored
         with patch("odoo.addons.social_crm.text_analysis.lexicons.score_lexicon", return_value=None):
             german, ticket = self.ticket_of("Die App funktioniert nicht, ich will mein Geld zurück!", handle="dirk")
         self.assertEqual((german.language, german.sentiment_label, german.intent), ("de", "not_scored", "complaint"))

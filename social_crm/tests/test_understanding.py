@@ -87,7 +87,7 @@ class TestUnderstandAndAct(UnderstandingCase):
         self.assertEqual((english.language, english.sentiment_label), ("en", "positive"))
         self.assertGreater(english.sentiment_score, 0.5)
         self.assertIn("'love'", english.sentiment_drivers)
-        # German has a lexicon (textblob-de's German Polarity Lexicon and the project's words)
+        # German has a lexicon (the project's own words)
         self.assertEqual((german.language, german.sentiment_label), ("de", "positive"))
         self.assertIn("'schön'", german.sentiment_drivers)
         # Polish has none: not scored, and no number

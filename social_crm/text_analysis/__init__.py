@@ -12,7 +12,7 @@ from .intent import INTENTS, IntentResult, classify_intent
 from .language import UNDETERMINED, LanguageResult, available_languages, detect_cleaned_language, detect_language
 from .sentiment import NOT_SCORED, SentimentResult, score_sentiment
 
-ANALYZER_VERSION = "langdetect-1.0.9+vader-3.3.2+care-2+lexicons-1"
+ANALYZER_VERSION = "langdetect-1.0.9+vader-3.3.2+care-3+lexicons-2"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -49,6 +49,23 @@ WORDS = {
     "offers": 0.0,
     "free": 0.0,
     "number": 0.0,
+    # names of what is booked or used ("a party of 4", "award ticket", "in-flight entertainment",
+    # "share a room", "premier privileges", "complimentary drinks", "are you ready to board")
+    "party": 0.0,
+    "award": 0.0,
+    "entertainment": 0.0,
+    "share": 0.0,
+    "privileges": 0.0,
+    "privilege": 0.0,
+    "benefit": 0.0,
+    "benefits": 0.0,
+    "complimentary": 0.0,
+    "ready": 0.0,
+    "holiday": 0.0,
+    "holidays": 0.0,
+    "gift": 0.0,
+    "credits": 0.0,
+    "wow": 0.0,  # surprise either way ("wow, three hours on hold")
     # evidential adverbs: rhetoric in complaints ("clearly I am not a priority"), not praise
     "clearly": 0.0,
     "certainly": 0.0,
@@ -64,6 +81,12 @@ WORDS = {
     "why": -0.6,
     "nobody": -1.2,
     "fees": -0.8,
+    # words of information, not praise ("fyi", "is that true?", "rest assured", "how you treat us")
+    "fyi": 0.0,
+    "true": 0.0,
+    "assured": 0.0,
+    "treat": 0.0,
+    "better": 1.0,  # comparisons in complaints ("find a better airline"): weaker than VADER's 1.9
     # delays and cancellations
     "delayed": -1.9,
     "delay": -1.6,
@@ -111,6 +134,7 @@ WORDS = {
     "unhelpful": -2.0,
     "incompetent": -2.5,
     "incompetence": -2.5,
+    "incompetency": -2.5,
     "ignored": -1.7,
     "ignoring": -1.7,
     "disconnected": -1.4,
@@ -132,6 +156,38 @@ WORDS = {
     "incorrect": -1.5,
     "hiccup": -1.0,
     "hiccups": -1.0,
+    # travel and orders going wrong
+    "downgraded": -1.8,
+    "rerouted": -1.0,
+    "rescheduled": -0.8,
+    "misconnect": -1.8,
+    "waited": -1.0,
+    "understaffed": -1.8,
+    "overcrowded": -1.5,
+    "unorganized": -1.6,
+    "declined": -1.2,
+    "expired": -0.8,
+    "invalid": -1.2,
+    "unanswered": -1.6,
+    "unresolved": -1.6,
+    "sigh": -1.0,
+    "fml": -2.0,
+    "unbelievable": -0.5,  # in a post to a company it is disbelief far more often than wonder
+    # poor quality, in the words of posts
+    "garbage": -2.2,
+    "trash": -2.0,
+    "hassle": -1.3,  # (weaker than a problem cue: "hassle free" is praise)
+    "inconvenienced": -1.5,
+    "mediocre": -1.5,
+    "subpar": -1.8,
+    "disgraceful": -2.4,
+    "filthy": -2.2,
+    "cramped": -1.2,
+    "misplaced": -1.6,
+    "excuses": -1.2,
+    "excuse": 0.0,
+    "bs": -1.8,
+    "joke": 0.0,  # "what a joke" is the phrase below; a joke told is no praise either
 }
 
 # word sequences (lower case, as VADER tokenises: punctuation stripped, contractions kept)
@@ -201,6 +257,8 @@ PHRASES = {
     # lost, missed, wrong
     "lost my": -2.2,
     "lost our": -2.2,
+    "losing my": -2.0,
+    "losing our": -2.0,
     "lost luggage": -2.2,
     "lost bag": -2.2,
     "lost baggage": -2.2,
@@ -280,9 +338,112 @@ PHRASES = {
     "can't sign in": -2.0,
     "unable to log in": -2.0,
     "can't access": -2.0,
+    "can't check in": -2.0,
+    "cannot check in": -2.0,
+    "unable to check in": -2.0,
+    "can't book": -1.8,
+    "cannot book": -1.8,
+    "can't change": -1.4,
+    "can't use": -1.5,
+    "cannot use": -1.5,
     "cannot access": -2.0,
     "unable to": -1.5,
     # open dissatisfaction
+    "hassle free": 1.8,
+    "no hassle": 1.2,
+    "how's that fair": -1.8,
+    "how is that fair": -1.8,
+    "how is this fair": -1.8,
+    "how is that acceptable": -1.8,
+    "how is this acceptable": -1.8,
+    "how is that ok": -1.5,
+    "how is this ok": -1.5,
+    # no one answers, and what it costs
+    "on the phone for": -1.6,
+    "transferred me": -1.4,
+    "keep getting": -1.2,
+    "keeps telling": -1.2,
+    "busy signal": -1.8,
+    "call back": -0.8,
+    "never called": -1.8,
+    "never called back": -2.0,
+    "no call back": -2.0,
+    "canned response": -1.8,
+    "same response": -1.4,
+    "automated response": -1.4,
+    # bags and what comes without them
+    "without my": -1.5,
+    "without our": -1.5,
+    "no bags": -1.8,
+    "no luggage": -1.8,
+    "left behind": -1.5,
+    "left my bag": -1.8,
+    "bag is missing": -2.0,
+    "bags are missing": -2.0,
+    # what does not work on board or in the app
+    "no wifi": -1.4,
+    "no power": -1.4,
+    "no food": -1.4,
+    "no water": -1.4,
+    "no entertainment": -1.4,
+    "no seat": -1.4,
+    "no seats": -1.4,
+    "broken seat": -1.8,
+    # disbelief
+    "kidding me": -2.0,
+    "are you kidding": -2.0,
+    "you're kidding": -1.8,
+    "come on": -1.2,
+    # chatter that only sounds bad
+    "killing it": 2.0,
+    "killed it": 2.0,
+    "hell yeah": 2.0,
+    "holy crap": 0.0,
+    "lost my shit": 1.0,
+    "can't wait": 1.5,
+    "cannot wait": 1.5,
+    "mechanical issue": -1.5,
+    "mechanical issues": -1.5,
+    "mechanical problem": -1.5,
+    "mechanical problems": -1.5,
+    "sitting on the tarmac": -1.8,
+    "stuck on the tarmac": -2.0,
+    "absolute joke": -2.2,
+    "complete joke": -2.2,
+    "such a joke": -2.2,
+    "what a joke": -2.2,
+    "not your finest": -2.0,
+    "not your best": -1.8,
+    "last time i fly": -2.0,
+    "last time i'll fly": -2.0,
+    "last time flying": -2.0,
+    "what's the hold up": -1.5,
+    "what is the hold up": -1.5,
+    "what gives": -1.5,
+    "what's the point": -1.5,
+    "what is the point": -1.5,
+    "real person": -1.0,
+    "real human": -1.0,
+    "actual person": -1.0,
+    "actual human": -1.0,
+    "could've handled": -1.5,
+    "could have handled": -1.5,
+    "handled better": -1.5,
+    "didn't inform": -1.5,
+    "didn't tell": -1.2,
+    "didn't receive": -2.0,
+    "did not receive": -2.0,
+    "hanged up": -2.0,
+    "hung up on": -2.0,
+    "not helping": -1.6,
+    "been trying": -1.2,
+    "no go": -1.2,
+    "doesn't answer": -1.5,
+    "didn't answer": -1.8,
+    "didn't respond": -1.8,
+    "don't respond": -1.8,
+    "never responded": -2.0,
+    "never answered": -2.0,
     "thanks for nothing": -2.5,
     "thank you for nothing": -2.5,
     "thx for nothing": -2.5,
@@ -398,11 +559,36 @@ DURATION_VALENCE = -1.8
 
 POLITENESS = frozenset(
     "thanks thank thx ty appreciate appreciated please kindly hope hoping hopefully sorry welcome "
-    "yes yeah yep ok okay".split()
+    "yes yeah yep ok okay wish wishing".split()
+)
+# set praise that is sarcasm in a problem report ("great job losing my bag", "love waiting")
+SARCASTIC_PRAISE = frozenset(
+    tuple(p.split())
+    for p in (
+        "great job",
+        "nice job",
+        "good job",
+        "way to go",
+        "well done",
+        "nice work",
+        "great work",
+        "thanks again",
+        "thanks a lot",
+        "love waiting",
+        "love how",
+        "love when",
+        "love being",
+        "gotta love",
+        "got to love",
+        "just great",
+        "just perfect",
+        "just wonderful",
+    )
 )
 # sarcastic thanks: "thanks for <a problem>"
 THANKS = frozenset("thanks thank thx".split())
 SARCASTIC_THANKS_VALENCE = -1.5
+SARCASM_WINDOW = 12  # words after "thanks" that may hold the problem (in its clause)
 
 REQUEST = (
     "can you",
@@ -417,6 +603,7 @@ REQUEST = (
     "plz",
     "help me",
     "help us",
+    "anything you can do",
     "need help",
     "any chance",
     "dm",
@@ -426,9 +613,10 @@ REQUEST = (
     "what do i",
 )
 
+# (done, or being done for the writer: "fix" and "resolve" alone are asked for, "please fix the
+# crash", or are names, "Studio Fix foundation")
 RESOLUTION = frozenset(
-    "fixed fixing fix resolved resolving resolve solved solving solve sorted sorting handled handling "
-    "found recovered returned refunded rebooked".split()
+    "fixed fixing resolved resolving solved solving sorted handled found recovered returned refunded rebooked".split()
 )
 
 # "like" is praise only after a subject or an intensifier ("I like it"); otherwise it is the
@@ -453,7 +641,17 @@ HASHTAG_SERVICE_WORDS = (
 )
 # colloquial intensifiers VADER reads as praise ("super rude", "pretty bad"): before another
 # sentiment word they only strengthen it
-INTENSIFIERS = frozenset("super pretty real fairly".split())
+INTENSIFIERS = frozenset(
+    "super pretty real fairly crazy freaking fricking fucking effing damn dang hella insanely ridiculously "
+    "stupidly wicked".split()
+)
+
+# a negated negative word keeps a fifth of its weight instead of VADER's flip to praise: in
+# posts "not ... shitty", "don't think it's bad, just broken" are complaints far more often than
+# litotes (the same factor as the lexicon languages')
+NEGATED_NEGATIVE = 0.2
+# ... except the understatements of English: "not bad (at all)", "not too shabby"
+LITOTES = frozenset("bad shabby terrible awful".split())
 
 # "never buying from you again": "never" and "again" in one clause
 NEVER_AGAIN_VALENCE = -2.2

@@ -41,6 +41,7 @@ PROBLEM_VALENCE = -1.4  # a care word at least this negative makes the text a pr
 URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 HANDLE = re.compile(r"(?<!\w)@[\w.]+(?:@[\w.-]+)?")
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\s*\n\s*")
+SLASH = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
 DOTS = re.compile(r"\.{2,}|…")  # "flight....still" is two words and a pause
 CAMEL_HASHTAG = re.compile(r"#([A-Z]?[a-z]+(?:[A-Z][a-z]+)+)\b")  # "#NeverAgain"
 CAMEL_PART = re.compile(r"[A-Z]?[a-z]+")
@@ -122,7 +123,7 @@ def vader_valences(words, lower, is_cap_diff, lexicon):
             or (i > 2 and lower[i - 3] == "no" and lower[i - 1] in ("or", "nor"))
         ):
             valence = lexicon[word] * n_scalar
-        if words[i].isupper() and is_cap_diff:
+        if valence and words[i].isupper() and is_cap_diff:  # (a neutral word in capitals stays neutral)
             valence = valence + c_incr if valence > 0 else valence - c_incr
         for start in range(3):
             if i > start and lower[i - (start + 1)] not in lexicon:
@@ -224,6 +225,8 @@ def _prepare(text):
         names = {handle[1:].split("@")[0].lower() for handle in HANDLE.findall(text)}
         text = HANDLE.sub(" ", text)
     text = text.replace("’", "'")
+    if "/" in text:  # "rude/condescending" is two words (links are gone already)
+        text = SLASH.sub(" ", text)
     if "#" in text:
         text = CAMEL_HASHTAG.sub(lambda m: " ".join(CAMEL_PART.findall(m.group(1))), text)
     if ".." in text or "…" in text:
@@ -247,7 +250,7 @@ for _phrase, _value in sorted(care.PHRASES.items(), key=lambda item: -len(item[0
         _PHRASES.setdefault(_variant[0], []).append((_variant, _value))
 
 
-def _words(text, lexicon):
+def _words(text, lexicon, names=()):
     """VADER's words of ``text`` (split on spaces, punctuation stripped unless that leaves two
     characters or fewer: an emoticon), their lower case, and the (start, end, sentence) of each
     clause: cut at sentence ends, after , ; : and before "but"."""
@@ -270,7 +273,7 @@ def _words(text, lexicon):
                         word, low = candidate, candidate.lower()
                         break
             if raw.startswith("#") and low not in lexicon and len(low) > care.HASHTAG_MIN_LETTERS:
-                hashtags[len(words)] = _hashtag_valence(low, lexicon)
+                hashtags[len(words)] = _hashtag_valence(low, lexicon, names)
             if low in care.CLAUSE_WORDS and len(words) > start:
                 clauses.append((start, len(words), sentence_id))
                 start = len(words)
@@ -285,10 +288,15 @@ def _words(text, lexicon):
     return words, lower, clauses, hashtags
 
 
-def _hashtag_valence(tag, lexicon):
+def _hashtag_valence(tag, lexicon, names=()):
     """The valence of a hashtag of run-together words: its strongest lexicon word at the end
     ("#customerservicefail": "fail"), inverted after a negation ("#nothappy"), or at the start
     of a service ("#badcustomerservice")."""
+    for name in names:  # the brand's own name is no praise ("#epicfailunited", "#unitedairlines")
+        if len(name) >= care.HASHTAG_MIN_LETTERS and name in tag:
+            tag = tag.replace(name, "")
+    if tag in lexicon:
+        return lexicon[tag]
     best = 0.0
     for size in range(care.HASHTAG_MIN_LETTERS, len(tag) - care.HASHTAG_MIN_LETTERS + 1):
         head, tail = tag[:size], tag[size:]
@@ -359,9 +367,10 @@ def _never_again(lower, valences, labels, from_care):
 
 
 def _intensifiers(lower, valences):
-    """ "super rude", "pretty bad": the intensifier strengthens the next word, as VADER's boosters."""
+    """ "super rude", "pretty bad", "crazy good", "freaking awesome": the intensifier strengthens
+    the next word, as VADER's boosters, and has no valence of its own."""
     for i in range(len(lower) - 1):
-        if lower[i] in care.INTENSIFIERS and valences[i] > 0 and valences[i + 1]:
+        if lower[i] in care.INTENSIFIERS and valences[i] and valences[i + 1]:
             scalar = _vader_constants().B_INCR
             valences[i + 1] += scalar if valences[i + 1] > 0 else -scalar
             valences[i] = 0.0
@@ -381,6 +390,18 @@ def _apply_context(labels, lower, values, clause_of, problem, request):
     _courtesy(labels, lower, values, clause_of, problem or request)
     if problem:
         _lone_praise(labels, lower, values, clause_of)
+        _sarcastic_praise(lower, values)
+
+
+def _sarcastic_praise(lower, values):
+    """ "great job losing my bag", "love waiting", "way to go": set praise in a problem report is
+    sarcasm (inverted as VADER inverts a negated word)."""
+    n_scalar = _vader_constants().N_SCALAR
+    for i in range(len(lower) - 1):
+        if (lower[i], lower[i + 1]) in care.SARCASTIC_PRAISE:
+            for j in (i, i + 1):
+                if values[j] > 0:
+                    values[j] *= n_scalar
 
 
 def _courtesy(labels, lower, values, clause_of, discount):
@@ -393,7 +414,11 @@ def _courtesy(labels, lower, values, clause_of, discount):
             while j < count and (labels[j] is None or lower[j] in ("you", "u", "so", "much")):
                 j += 1
             if j < count and lower[j] == "for" and clause_of[j] == clause_of[i]:
-                if any(values[k] < 0 for k in range(j + 1, min(count, i + 8)) if clause_of[k] == clause_of[i]):
+                if any(
+                    values[k] < 0
+                    for k in range(j + 1, min(count, i + care.SARCASM_WINDOW))
+                    if clause_of[k] == clause_of[i]
+                ):
                     values[i] = care.SARCASTIC_THANKS_VALENCE
                     continue
         if discount and (word in care.POLITENESS or word in care.POLITENESS_EMOJI):
@@ -429,6 +454,14 @@ def _lone_praise(labels, lower, values, clause_of):
                 values[j] *= n_scalar
 
 
+def _no_negated_praise(values, lower, lexicon):
+    """A negated negative word is no praise ("not priceless, just shitty"): it keeps a fifth of
+    its weight, except the understatements ("not bad")."""
+    for j, word in enumerate(lower):
+        if values[j] > 0 and lexicon.get(word, 0) < 0 and word not in care.LITOTES:
+            values[j] = lexicon[word] * care.NEGATED_NEGATIVE
+
+
 def score_english(text):
     """``(compound, pos, neu, neg, drivers)`` of an English text; ``drivers`` are
     ``(words, weight)`` pairs, strongest first."""
@@ -437,7 +470,7 @@ def score_english(text):
     if not _NEGATE:
         _init_negate()
     prepared, names = _prepare(text)
-    words, lower, clauses, hashtags = _words(prepared, lexicon)
+    words, lower, clauses, hashtags = _words(prepared, lexicon, names)
     capitals = sum(1 for w in words if w.isupper())
     is_cap_diff = 0 < len(words) - capitals < len(words)
     values, labels, from_care, clause_of = [], list(words), [False] * len(words), [0] * len(words)
@@ -445,6 +478,7 @@ def score_english(text):
     opened = set()
     for clause_id, (start, end, sentence) in enumerate(clauses):
         clause_values = vader_valences(words[start:end], lower[start:end], is_cap_diff, lexicon)
+        _no_negated_praise(clause_values, lower[start:end], lexicon)
         for position in range(start, end):
             if hashtags.get(position):
                 clause_values[position - start] = hashtags[position]

@@ -358,9 +358,28 @@ CUES = {
     },
 }
 # problem reports are complaints even without a complaint word ("my order never arrived")
+# problem reports that are no complaint word of their own ("delayed", not "refund")
+_PROBLEM_ONLY = frozenset(cue for cues in PROBLEM_CUES.values() for cue in cues) - frozenset(
+    cue for cues in CUES[COMPLAINT].values() for cue in cues
+)
 for _language, _cues in PROBLEM_CUES.items():
     CUES[COMPLAINT].setdefault(_language, [])
     CUES[COMPLAINT][_language] = sorted(set(CUES[COMPLAINT][_language]) | set(_cues))
+NEEDS = frozenset("need needs please pls plz".split())
+CONTEST = frozenset("win giveaway sweepstakes vote voting".split())
+SERVICE_QUESTION_WEIGHT = 0.5
+HAPPY = 0.35  # a happy customer's aside ("you'll match my status? Cool!") is no request
+SERVICE_WORDS = frozenset(
+    "order orders account app website site flight flights booking reservation ticket tickets refund "
+    "delivery package parcel bag bags luggage baggage seat seats payment card bill invoice subscription "
+    "login password status claim warranty repair replacement voucher upgrade miles points gate "
+    "bestellung konto lieferung paket sendung zug fahrkarte rechnung erstattung "
+    "commande compte livraison colis billet vol facture remboursement "
+    "pedido cuenta envío envio paquete vuelo factura billete reembolso "
+    "ordine conto spedizione pacco volo fattura biglietto rimborso "
+    "conta entrega pacote voo fatura passagem "
+    "bestelling rekening levering pakket vlucht factuur terugbetaling".split()
+)
 QUESTION_MARK = re.compile(r"[?？¿]")
 # a question mark alone ("Blog?", "On what grounds?") is chatter; with a question cue it is a question
 QUESTION_MARK_WEIGHT = 0.5
@@ -404,6 +423,25 @@ class IntentResult:
         return f"{self.intent.replace('_', ' ')}: {cues}"
 
 
+def _customer_question(text, tokens, evidence, scores, sentiment):
+    """The question mark, and what asks the addressee about a service: a question about an order,
+    a booking, an account; "I need my bag by tonight", "please rebook my flight". Not when the
+    post praises or is happy ("you'll match my status? Cool!")."""
+    asked = QUESTION_MARK.search(text) is not None
+    if asked:
+        scores[QUESTION] += QUESTION_MARK_WEIGHT
+    service = sorted(set(tokens) & SERVICE_WORDS)
+    if service and not evidence[PRAISE] and not evidence[QUESTION] and (sentiment or 0.0) < HAPPY:
+        if asked:
+            scores[QUESTION] += SERVICE_QUESTION_WEIGHT
+            evidence[QUESTION].append(service[0])
+        elif NEEDS.intersection(tokens):
+            scores[QUESTION] += WEIGHTS[QUESTION]
+            evidence[QUESTION].extend(sorted(NEEDS.intersection(tokens))[:1] + service[:1])
+    if asked:
+        evidence[QUESTION].append("?")
+
+
 def classify_intent(text, sentiment=None):
     """Classify ``text``; ``sentiment`` (the compound score, when scored) adds
     weight to complaint or praise when strong."""
@@ -419,17 +457,21 @@ def classify_intent(text, sentiment=None):
     for intent, symbol in symbols:
         if symbol in text:
             evidence[intent].append(symbol)
+    if evidence[QUESTION] and not CONTEST.isdisjoint(tokens):
+        # "help me win this giveaway", "please help us win, vote": a contest, not a request
+        evidence[QUESTION] = [cue for cue in evidence[QUESTION] if "help" not in cue]
     scores = {intent: WEIGHTS[intent] * len(cues) for intent, cues in evidence.items()}
-    if QUESTION_MARK.search(text):
-        scores[QUESTION] += QUESTION_MARK_WEIGHT
-
-        evidence[QUESTION].append("?")
+    _customer_question(text, tokens, evidence, scores, sentiment)
     if sentiment is not None:
         if sentiment <= -0.5:
             scores[COMPLAINT] += 1.0
             evidence[COMPLAINT].append(f"sentiment {sentiment:+.2f}")
         elif sentiment >= 0.5 and scores[PRAISE]:
             scores[PRAISE] += 0.5
+            # a problem told inside clear praise was solved ("thanks for getting me home after
+            # the delay"): its problem words count half; complaint words ("refund") stay whole
+            told = [cue for cue in evidence[COMPLAINT] if cue in _PROBLEM_ONLY]
+            scores[COMPLAINT] -= WEIGHTS[COMPLAINT] / 2 * len(told)
     # a complaint phrased as a question ("why is it still broken?") is a complaint
     if scores[COMPLAINT] and scores[QUESTION]:
         scores[QUESTION] -= 0.5

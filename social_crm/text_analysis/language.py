@@ -27,6 +27,7 @@ N_TRIALS = 3
 SEED = 0
 # langdetect profile names that differ from ISO 639-1 codes
 PROFILE_ALIASES = {"zh": ("zh-cn", "zh-tw"), "nb": ("no",), "nn": ("no",), "fil": ("tl",)}
+FILLER_PROFILE = "ru"
 RESULT_ALIASES = {"zh-cn": "zh", "zh-tw": "zh", "no": "nb"}
 
 _factories = {}
@@ -94,8 +95,11 @@ def get_factory(languages=None):
                 factory.load_profile(profile_dir)
             else:
                 wanted = list(names)
-                if len(wanted) < 2:  # langdetect compares at least two profiles
-                    wanted.append("fr" if wanted == ["en"] else "en")
+                if len(wanted) < 2:
+                    # langdetect compares at least two profiles: the second is of another script
+                    # (Russian), so that a text in the one expected language is never "detected"
+                    # as the filler (short English tweets read as French)
+                    wanted.append(FILLER_PROFILE if wanted != [FILLER_PROFILE] else "en")
                 profiles = []
                 for name in wanted:
                     with open(os.path.join(profile_dir, name), encoding="utf-8") as handle:
@@ -104,6 +108,12 @@ def get_factory(languages=None):
             factory.set_seed(SEED)
             _factories[names] = factory
     return factory
+
+
+def _shouted(text):
+    """More capitals than small letters (a post written in capitals)."""
+    upper = sum(1 for ch in text if ch.isupper())
+    return upper > 3 and upper > sum(1 for ch in text if ch.islower())
 
 
 def detect_language(text, languages=None, min_confidence=MIN_CONFIDENCE):
@@ -124,7 +134,11 @@ def detect_cleaned_language(cleaned, languages=None, min_confidence=MIN_CONFIDEN
     detector = FastDetector(factory)  # a Detector per text is required (it holds the text)
     detector.n_trial = N_TRIALS
     try:
-        detector.append(cleaned[:MAX_DETECTION_CHARS])
+        sample = cleaned[:MAX_DETECTION_CHARS]
+        if _shouted(sample):
+            # langdetect's profiles are mostly lower case: a shouted Portuguese post reads as English
+            sample = sample.lower()
+        detector.append(sample)
         best = detector.get_probabilities()[0]
     except (LangDetectException, IndexError):
         return LanguageResult(UNDETERMINED, 0.0)
