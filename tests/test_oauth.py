@@ -16,6 +16,7 @@ from social_crm.connectors import (
     ConfigurationError,
     HttpClient,
     Query,
+    RateLimitedError,
     ReplyTarget,
     get_connector,
 )
@@ -200,6 +201,23 @@ def test_a_server_error_on_refresh_is_not_a_reconnect():
     with pytest.raises(Exception) as err:
         provider("x").refresh(CLIENT, "x-refresh")
     assert not isinstance(err.value, ReconnectRequired)
+
+
+@responses.activate
+def test_a_rate_limited_token_call_keeps_its_delay_and_code_without_the_secret():
+    # regression: the secret-free copy of the error was a new error of the same type
+    # with only its text and status (a rate limit lost its delay, every error its code)
+    responses.add(
+        "POST",
+        "https://api.x.com/2/oauth2/token",
+        json={"title": "Too Many Requests"},
+        status=429,
+        headers={"Retry-After": "120"},
+    )
+    with pytest.raises(RateLimitedError) as err:
+        provider("x").refresh(CLIENT, "x-refresh-429")
+    assert err.value.retry_after == 120 and err.value.status == 429
+    assert "x-refresh-429" not in str(err.value) and CLIENT.client_secret not in str(err.value)
 
 
 @responses.activate

@@ -19,6 +19,7 @@ sent. Client secrets and refresh tokens travel in the request body or the
 """
 
 import base64
+import copy
 import dataclasses
 import datetime
 import hashlib
@@ -46,6 +47,14 @@ RECONNECT_ERRORS = {
     "AccountTakedown",
 }
 MAX_PAGE_LISTS = 10  # pages of /me/accounts read at most (100 Pages each)
+
+
+def _redacted(error, *secrets):
+    """``error`` with the secrets sent taken out of its text; its type, status, code,
+    parameters (and retry delay) kept."""
+    copy_ = copy.copy(error)
+    copy_.args = (redact(error, *secrets),)
+    return copy_
 
 
 class ReconnectRequired(AuthenticationError):
@@ -218,7 +227,7 @@ class OAuthProvider:
         try:
             payload = self.http.post_json(self.token_endpoint, data=data, **kwargs)
         except ConnectorError as err:
-            raise type(err)(redact(err, *secrets_sent), status=err.status) from None
+            raise _redacted(err, *secrets_sent) from None
         if not isinstance(payload, dict) or not payload.get("access_token"):
             # Reddit answers some refusals with HTTP 200 and {"error": "invalid_grant"}
             error = payload.get("error") if isinstance(payload, dict) else None
@@ -496,7 +505,7 @@ class BlueskySession:
                 json={"identifier": identifier, "password": password},
             )
         except ConnectorError as err:
-            raise type(err)(redact(err, password), status=err.status) from None
+            raise _redacted(err, password) from None
         return self._tokens(payload)
 
     def refresh_session(self, refresh_jwt):
