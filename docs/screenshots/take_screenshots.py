@@ -176,6 +176,9 @@ def main():
                     "'Reply on the platform')?.click()"
                 )
                 time.sleep(2)
+            if name == "ticket_conversation":
+                chrome.evaluate("document.querySelector('.o-mail-Chatter')?.scrollIntoView()")
+                time.sleep(1)
             if name in ("ticket_social", "lead_social", "contact_social"):
                 chrome.evaluate(
                     "[...document.querySelectorAll('a.nav-link')].find(a => a.textContent.trim() === 'Social')?.click()"

@@ -790,11 +790,17 @@ class HelpdeskTicket(models.Model):
                 + timedelta(hours=max(0.25, self.company_id._social_crm_sla_hours(new))),
             }
         )
-        note = self.env._(
-            "Social ticket unanswered past its deadline: priority raised from %(old)s to %(new)s.",
-            old=PRIORITY_LABELS[old],
-            new=PRIORITY_LABELS[new],
-        )
+        if new != old:
+            note = self.env._(
+                "Social ticket unanswered past its deadline: priority raised from %(old)s to %(new)s.",
+                old=PRIORITY_LABELS[old],
+                new=PRIORITY_LABELS[new],
+            )
+        else:  # already at the top: say so rather than "raised from Very High to Very High"
+            note = self.env._(
+                "Social ticket unanswered past its deadline, already at %(priority)s priority.",
+                priority=PRIORITY_LABELS[new],
+            )
         self.message_post(body=note, message_type="comment", subtype_xmlid="mail.mt_note")
         if leader:
             self.activity_schedule(

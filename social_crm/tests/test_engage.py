@@ -559,6 +559,16 @@ class TestEngageSla(EngageCase):
         # not escalated twice in the same period
         self.assertFalse(Ticket._cron_escalate_social_tickets().filtered(lambda t: t == ticket))
 
+    def test_escalating_a_very_high_ticket_says_it_was_already_at_the_top(self):
+        # regression: the note read "priority raised from Very High to Very High"
+        _mention, ticket = self.ticket_of("Your app is down for the whole company!", ago=timedelta(hours=3))
+        ticket.priority = "3"
+        ticket.social_escalate_at = fields.Datetime.now() - timedelta(minutes=1)
+        self.env["helpdesk.ticket"]._cron_escalate_social_tickets()
+        notes = ticket.message_ids.mapped("body")
+        self.assertTrue([n for n in notes if "already at Very High priority" in n], notes)
+        self.assertFalse([n for n in notes if "raised from" in n], notes)
+
     def test_time_left_and_its_colour(self):
         _mention, ticket = self.ticket_of("How do I export my invoices to CSV?", ago=timedelta(minutes=30))
         self.assertEqual((ticket.social_sla_status, ticket.social_sla_color), ("on_time", "success"))
