@@ -9,20 +9,46 @@ from odoo.tests import common
 from . import replay, standin
 
 
-class SocialCrmCase(common.TransactionCase):
-    """Accounts and streams on every platform, HTTP replayed from recordings.
+class ReplayMixin:
+    """HTTP replayed from recordings, for any Odoo test case.
 
     Odoo blocks outgoing HTTP in tests; inside ``self.replaying()`` requests go
-    through ``requests`` to a ``responses`` mock that serves recorded bodies.
-    """
+    through ``requests`` to a ``responses`` mock that serves recorded bodies,
+    except the addresses of ``_replay_passthru()`` (an HttpCase's own server and
+    browser)."""
 
     _replay_active = False
-    _serving = False
 
     @classmethod
     def _request_handler(cls, s, r, /, **kw):
         if cls._replay_active and urlparse(r.url).scheme in ("http", "https"):
             return common._super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
+
+    def _replay_passthru(self):
+        return ()
+
+    @contextlib.contextmanager
+    def replaying(self):
+        mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+        for prefix in self._replay_passthru():
+            mock.add_passthru(prefix)
+        type(self)._replay_active = True
+        try:
+            with mock:
+                yield mock
+        finally:
+            type(self)._replay_active = False
+
+
+class SocialCrmCase(ReplayMixin, common.TransactionCase):
+    """Accounts and streams on every platform, HTTP replayed from recordings
+    (:class:`ReplayMixin`), and a stand-in server on 127.0.0.1 (``serving``)."""
+
+    _serving = False
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
         if cls._serving and cls._not_public(urlparse(r.url).hostname):
             # the stand-in server, or an address the connectors' guard must refuse itself
             return common._super_send(s, r, **kw)
@@ -47,16 +73,6 @@ class SocialCrmCase(common.TransactionCase):
                 yield server
         finally:
             type(self)._serving = False
-
-    @contextlib.contextmanager
-    def replaying(self):
-        mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-        type(self)._replay_active = True
-        try:
-            with mock:
-                yield mock
-        finally:
-            type(self)._replay_active = False
 
     def add(self, mock, method, url, fixture, **kwargs):
         replay.add(mock, method, url, fixture, **kwargs)

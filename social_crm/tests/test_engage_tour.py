@@ -2,45 +2,24 @@
 (the X API replayed from its recorded response), see the reply in the
 conversation and the SLA met; the mention bulk action and the menus."""
 
-import contextlib
 import datetime
 from datetime import timedelta
-from urllib.parse import urlparse
 
-import responses
-
-from odoo.tests import HttpCase, common, new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.social_crm.connectors import Author, Mention
 
 from . import replay
+from .common import ReplayMixin
 
 UTC = datetime.timezone.utc
 
 
 @tagged("post_install", "-at_install")
-class TestEngageTour(HttpCase):
-    _replay_active = False
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        # the server thread's requests to the platforms go to the replay mock
-        if cls._replay_active and urlparse(r.url).scheme in ("http", "https"):
-            return common._super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
-
-    @contextlib.contextmanager
-    def replaying(self):
-        mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+class TestEngageTour(ReplayMixin, HttpCase):
+    def _replay_passthru(self):
         # the browser's devtools and the test server are local: let them through
-        mock.add_passthru("http://127.0.0.1")
-        mock.add_passthru("http://localhost")
-        type(self)._replay_active = True
-        try:
-            with mock:
-                yield mock
-        finally:
-            type(self)._replay_active = False
+        return ("http://127.0.0.1", "http://localhost")
 
     @classmethod
     def setUpClass(cls):

@@ -12,32 +12,23 @@ import datetime
 import json
 import threading
 import time
-from urllib.parse import parse_qs, urlparse
-
-import responses
+from urllib.parse import parse_qs
 
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
-from odoo.tests import BaseCase, common, get_db_name, tagged
+from odoo.tests import BaseCase, get_db_name, tagged
 
 from odoo.addons.social_crm.connectors.oauth import TokenSet
 
 from . import oauth_payloads as payloads
+from .common import ReplayMixin
 
 X_TOKEN = "https://api.x.com/2/oauth2/token"
 WAIT = 20  # seconds: bound of every wait below
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentRefresh(BaseCase):
-    _replay_active = False
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        if cls._replay_active and urlparse(r.url).scheme in ("http", "https"):
-            return common._super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
-
+class TestConcurrentRefresh(ReplayMixin, BaseCase):
     def setUp(self):
         super().setUp()
         self.registry = Registry(get_db_name())
@@ -101,11 +92,9 @@ class TestConcurrentRefresh(BaseCase):
             except Exception as err:  # reported by the assertions below
                 errors[name] = err
 
-        mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-        mock.add_callback("POST", X_TOKEN, callback=token_endpoint)
-        type(self)._replay_active = True
         try:
-            with mock:
+            with self.replaying() as mock:
+                mock.add_callback("POST", X_TOKEN, callback=token_endpoint)
                 first = threading.Thread(target=worker, args=("first",))
                 first.start()
                 self.assertTrue(first_inside.wait(WAIT), f"the first worker never reached the token endpoint: {errors}")
@@ -120,7 +109,6 @@ class TestConcurrentRefresh(BaseCase):
                 second.join(WAIT)
                 token_calls = len(mock.calls)
         finally:
-            type(self)._replay_active = False
             release_first.set()
         self.assertFalse(errors, errors)
         self.assertEqual(token_calls, 1, "the second worker refreshed again")

@@ -8,40 +8,22 @@ token exchange exists) and identity call (replayed from recordings).
 """
 
 import base64
-import contextlib
 import datetime
 import hashlib
 from urllib.parse import parse_qs, urlparse
 
-import responses
-
 from odoo import fields
-from odoo.tests import HttpCase, common, new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from . import oauth_payloads as payloads
 from . import replay
+from .common import ReplayMixin
 
 
 @tagged("post_install", "-at_install")
-class TestOAuthController(HttpCase):
-    _replay_active = False
-
-    @classmethod
-    def _request_handler(cls, s, r, /, **kw):
-        if cls._replay_active and urlparse(r.url).scheme in ("http", "https"):
-            return common._super_send(s, r, **kw)
-        return super()._request_handler(s, r, **kw)
-
-    @contextlib.contextmanager
-    def replaying(self):
-        mock = responses.RequestsMock(assert_all_requests_are_fired=False)
-        mock.add_passthru(self.base_url())  # the test's own requests to Odoo
-        type(self)._replay_active = True
-        try:
-            with mock:
-                yield mock
-        finally:
-            type(self)._replay_active = False
+class TestOAuthController(ReplayMixin, HttpCase):
+    def _replay_passthru(self):
+        return (self.base_url(),)  # the test's own requests to Odoo
 
     @classmethod
     def setUpClass(cls):
