@@ -20,7 +20,6 @@ from . import social_crm_messages as messages
 
 _logger = logging.getLogger(__name__)
 
-PRIORITY_LABELS = {"0": "Low", "1": "Medium", "2": "High", "3": "Very High"}
 SLA_STATUSES = [
     ("on_time", "On time"),
     ("overdue", "Overdue"),
@@ -560,13 +559,18 @@ class HelpdeskTicket(models.Model):
         return Mention.union(*joined.values())
 
     @api.model
+    def _social_top_priority(self):
+        """The highest level of helpdesk's priority selection (Very High: 3)."""
+        return max(int(level) for level, _label in self._fields["priority"].selection)
+
+    @api.model
     def _social_raise_priorities(self, mentions_by_ticket):
         """A later post of the conversation can make it more urgent ("now the
         whole company is down"): the ticket's priority rises to the post's,
         never falls; the explanation says which post. The targets stay."""
         value_cache = {}
         expected = self._social_expected_compounds(self.env["social.crm.mention"].union(*mentions_by_ticket.values()))
-        top = max(int(level) for level, _label in self._fields["priority"].selection)
+        top = self._social_top_priority()
         for ticket, mentions in mentions_by_ticket.items():
             if ticket.stage_id.closed or int(ticket.priority or 0) >= top:
                 continue  # nothing to raise
@@ -777,7 +781,7 @@ class HelpdeskTicket(models.Model):
     def _social_escalate(self):
         self.ensure_one()
         old = self.priority or "0"
-        new = str(min(3, int(old) + 1))
+        new = str(min(self._social_top_priority(), int(old) + 1))
         leader = self.team_id.user_id or self.user_id or self.env.ref("base.user_admin", raise_if_not_found=False)
         # the deadline stays (the breach is on record); the leader is reminded after
         # the time the new priority allows
@@ -790,16 +794,18 @@ class HelpdeskTicket(models.Model):
                 + timedelta(hours=max(0.25, self.company_id._social_crm_sla_hours(new))),
             }
         )
+        # the selection's labels, in the reader's language
+        labels = dict(self._fields["priority"]._description_selection(self.env))
         if new != old:
             note = self.env._(
                 "Social ticket unanswered past its deadline: priority raised from %(old)s to %(new)s.",
-                old=PRIORITY_LABELS[old],
-                new=PRIORITY_LABELS[new],
+                old=labels[old],
+                new=labels[new],
             )
         else:  # already at the top: say so rather than "raised from Very High to Very High"
             note = self.env._(
                 "Social ticket unanswered past its deadline, already at %(priority)s priority.",
-                priority=PRIORITY_LABELS[new],
+                priority=labels[new],
             )
         self.message_post(body=note, message_type="comment", subtype_xmlid="mail.mt_note")
         if leader:

@@ -11,6 +11,18 @@ around a sign-in replay recordings where one exists (X ``users/me``, YouTube
 import base64
 import json
 
+# the company's developer apps (made-up ids and secrets) of the Odoo tests
+DEVELOPER_APPS = {
+    "social_crm_reddit_client_id": "reddit-id",
+    "social_crm_reddit_client_secret": "reddit-app-secret",
+    "social_crm_x_client_id": "x-id",
+    "social_crm_x_client_secret": "x-app-secret",
+    "social_crm_google_client_id": "google-id",
+    "social_crm_google_client_secret": "google-app-secret",
+    "social_crm_meta_app_id": "meta-id",
+    "social_crm_meta_app_secret": "meta-app-secret",
+}
+
 
 def jwt(exp, jti="1", sub="did:plc:ewvi7nxzyoun6zhxrhs64oiz"):
     """An unsigned JWT with an ``exp`` claim: what matters to the client is when it expires."""

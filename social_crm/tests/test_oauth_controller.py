@@ -29,18 +29,7 @@ class TestOAuthController(ReplayMixin, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["social.crm.account"].search([]).write({"active": False})
-        cls.env.company.write(
-            {
-                "social_crm_reddit_client_id": "reddit-id",
-                "social_crm_reddit_client_secret": "reddit-app-secret",
-                "social_crm_x_client_id": "x-id",
-                "social_crm_x_client_secret": "x-app-secret",
-                "social_crm_google_client_id": "google-id",
-                "social_crm_google_client_secret": "google-app-secret",
-                "social_crm_meta_app_id": "meta-id",
-                "social_crm_meta_app_secret": "meta-app-secret",
-            }
-        )
+        cls.env.company.write(payloads.DEVELOPER_APPS)
         cls.admin = new_test_user(
             cls.env, login="oauth_admin", groups="base.group_system,social_crm.group_social_crm_manager"
         )
