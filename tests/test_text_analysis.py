@@ -806,3 +806,145 @@ def test_a_request_about_a_service_is_a_question(text):
 @pytest.mark.parametrize("text", ["I need coffee so badly", "Please, just one more episode"])
 def test_a_need_without_a_service_is_chatter(text):
     assert analyze(text, ["en"]).intent.intent != "question"
+
+
+# --- a customer's negative post, and chatter that is only negative
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sick as a dog",
+        "This Cowboys game is killing me",
+        "I'm so tired and grumpy today",
+    ],
+)
+def test_a_bad_mood_is_negative_but_no_complaint(text):
+    result = analyze(text, ["en"])
+    assert result.sentiment.label == "negative"
+    assert result.intent.intent == "other", result.intent
+
+
+@pytest.mark.parametrize(
+    "text, cue",
+    [
+        ("The staff at the desk were so rude", "negative about 'desk'"),
+        ("The food on board was cold and sad", "negative about 'food'"),
+        ("we were told to wait another 20 minutes", "negative: '20 minutes'"),
+    ],
+)
+def test_a_negative_post_about_a_service_is_a_complaint(text, cue):
+    result = analyze(text, ["en"])
+    assert result.intent.intent == "complaint", result.intent
+    assert result.intent.evidence["complaint"] == [cue]
+
+
+def test_a_weak_marker_alone_is_no_customer_context():
+    # "why" and "still" lean a complaint negative; alone they say nothing of a customer
+    result = analyze("And that's why he needs to go", ["en"])
+    assert result.intent.intent == "other", result.intent
+
+
+@pytest.mark.parametrize(
+    "text, cue",
+    [
+        ("I called the bag tracker and heard your bag has not been located", "not ... located"),
+        ("no one would tell me where they were coming from", "no ... tell"),
+        ("Didn't get my miles credited for the Finnair flights", "didnt ... credited"),
+    ],
+)
+def test_a_negated_service_outcome_is_a_problem_report(text, cue):
+    result = analyze(text, ["en"])
+    assert result.intent.intent == "complaint", result.intent
+    assert cue in result.intent.evidence["complaint"]
+
+
+def test_a_negation_without_a_service_outcome_is_no_problem():
+    assert analyze("I don't get off until 10:30 tonight", ["en"]).intent.intent == "other"
+    # an outcome negated in another clause does not count
+    assert analyze("Nothing new. We arrived early", ["en"]).intent.intent != "complaint"
+
+
+@pytest.mark.parametrize("text", ["I just DM'd you!", "Sent you a DM with my booking", "I emailed you twice"])
+def test_a_customer_who_wrote_privately_waits_for_an_answer(text):
+    result = analyze(text, ["en"])
+    assert result.intent.intent == "question", result.intent
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("@AcmeSupport the printer prints blank pages, done the reset twice", "question"),
+        ("@Acme_Help my parcel is sitting in a depot for a week, awful", "complaint"),
+        ("@AcmeCares thanks, all sorted now!", "praise"),
+    ],
+)
+def test_a_post_to_a_support_account_asks_for_support(text, intent):
+    result = analyze(text, ["en"])
+    assert result.intent.intent == intent, result.intent
+
+
+def test_bringing_up_customer_service_and_not_to_praise_it_is_a_complaint():
+    assert analyze("@acme this customer service experience will be tweeted", ["en"]).intent.intent == "complaint"
+    assert analyze("@acme customer service was wonderful, thank you", ["en"]).intent.intent == "praise"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Please call me back about it", "Any chance you can get us on the next one", "hello??? Anyone there?"],
+)
+def test_asking_to_be_contacted_is_a_question(text):
+    assert analyze(text, ["en"]).intent.intent == "question"
+
+
+# --- sentiment rules of this round
+
+
+def test_a_negation_that_praises_is_praise():
+    assert score_sentiment("couldn't be more thankful to your crew", "en").label == "positive"
+    assert score_sentiment("I can't thank you enough!", "en").label == "positive"
+    assert score_sentiment("couldn't be more disappointed", "en").label == "negative"
+
+
+def test_less_than_helpful_is_not_helpful():
+    result = score_sentiment("the rep was pleasant but less than helpful", "en")
+    assert result.compound < 0 and drivers(result)["helpful"] < 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wish they would communicate more with us",
+        "would have been nice of you to let us know",
+        "Should not take another 12 hours to drive 40 minutes",
+        "I was told there is nothing he can do",
+        "thanks for getting back to me, but I will find other airlines in the future",
+    ],
+)
+def test_what_should_have_happened_reads_negative(text):
+    assert score_sentiment(text, "en").label == "negative"
+
+
+def test_mild_words_after_thanks_are_no_sarcasm():
+    result = score_sentiment("Thank you for the hard work and making it happen.", "en")
+    assert result.label != "negative" and drivers(result)["Thank"] > 0, result
+    assert score_sentiment("thanks for the 2 hour delay", "en").label == "negative"
+
+
+def test_a_problem_solved_by_staff_is_no_problem_report():
+    result = score_sentiment("thanks to Lea for her help in switching our cancelled flights!!", "en")
+    assert result.label != "negative", result
+
+
+def test_hours_written_short_are_waiting_times():
+    result = score_sentiment("that 2 hr wait became a 4 hr one", "en")
+    assert result.label == "negative" and any("hr" in words for words, _ in result.drivers)
+    assert score_sentiment("finally got through after 3 hours", "en").label == "negative"
+    assert score_sentiment("We are at JFK for about 24h, still waiting", "en").label == "negative"
+    assert score_sentiment("We sat on the tarmac for 3 Hours", "en").label == "negative"
+
+
+def test_a_clause_cut_by_though_is_no_lone_praise():
+    # "Impressed" alone before "though" is not the sarcastic "Great." of a problem report
+    result = score_sentiment("I missed my connection. Impressed though with the phone reps today", "en")
+    assert drivers(result)["Impressed"] > 0

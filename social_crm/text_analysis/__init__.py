@@ -12,7 +12,7 @@ from .intent import INTENTS, IntentResult, classify_intent
 from .language import UNDETERMINED, LanguageResult, available_languages, detect_cleaned_language, detect_language
 from .sentiment import NOT_SCORED, SentimentResult, score_sentiment
 
-ANALYZER_VERSION = "langdetect-1.0.9+vader-3.3.2+care-3+lexicons-2"
+ANALYZER_VERSION = "langdetect-1.0.9+vader-3.3.2+care-4+lexicons-2"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,7 +95,12 @@ def _analyze_cached(text, languages, platform_language):
         if not languages or tag in set(languages) | {"en"}:
             language = LanguageResult(tag, 0.0)
     sentiment = score_sentiment(text, _sentiment_language(language))
-    intent = classify_intent(text, sentiment.compound if sentiment.scored else None)
+    intent = classify_intent(
+        text,
+        sentiment.compound if sentiment.scored else None,
+        negative=sentiment.label == "negative",
+        drivers=sentiment.drivers,
+    )
     noise = intent.intent == "other" and (letter_count(cleaned) < 3 or len(cleaned.split()) < 3)
     return Analysis(language, sentiment, intent, noise)
 

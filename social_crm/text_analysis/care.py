@@ -187,8 +187,18 @@ WORDS = {
     "excuses": -1.2,
     "excuse": 0.0,
     "bs": -1.8,
+    # poor treatment, in words VADER does not know
+    "poorly": -1.6,
+    "hostage": -1.5,
+    "shafted": -2.0,
+    "bummed": -1.5,
+    "crummy": -1.8,
+    "incomplete": -1.0,
     "joke": 0.0,  # "what a joke" is the phrase below; a joke told is no praise either
 }
+
+# the weak markers above: they lean a complaint negative, but alone they say nothing of a customer
+MARKERS = frozenset({"still", "why"})
 
 # word sequences (lower case, as VADER tokenises: punctuation stripped, contractions kept)
 PHRASES = {
@@ -246,6 +256,7 @@ PHRASES = {
     "charging me": -1.0,
     "charged me": -1.0,
     "still no": -1.8,
+    "still nothing": -1.8,
     "still not": -1.6,
     "still haven't": -1.8,
     "still hasn't": -1.8,
@@ -267,6 +278,12 @@ PHRASES = {
     "missed my connection": -2.0,
     "missed connection": -2.0,
     "miss my connection": -1.8,
+    "miss the connection": -1.8,
+    "make the connection": 0.0,
+    "miss my flight": -1.8,
+    "won't make it": -1.4,
+    "not going to make it": -1.4,
+    "not gonna make it": -1.4,
     "missed my flight": -2.0,
     "wrong order": -2.0,
     "wrong item": -2.0,
@@ -494,13 +511,13 @@ PHRASES = {
     "no one": -1.2,
     "should have": -0.8,
     "shouldn't have to": -1.2,
-    # wishes for what did not happen: not praise
-    "would be nice": 0.0,
+    # wishes for what did not happen: not praise, and what should have been is a complaint
+    "would be nice": -0.8,
     "would be great": 0.0,
     "would be good": 0.0,
     "would be lovely": 0.0,
     "would have loved": 0.0,
-    "would have been nice": 0.0,
+    "would have been nice": -1.2,
     "too little too late": -2.0,
     "first and last": -1.8,
     "i better": -1.0,
@@ -543,17 +560,54 @@ PHRASES = {
     # asking for a fix
     "fix this": -1.5,
     "fix it": -1.2,
+    # what should have happened and did not: wishes and counterfactuals ("wish they would
+    # communicate", "would have been nice to know", "if only it was available")
+    "wish they would": -1.0,
+    "wish you would": -1.0,
+    "wish someone would": -1.0,
+    "wish somebody would": -1.0,
+    "wish there was": -1.0,
+    "wish there were": -1.0,
+    "would've been nice": -1.2,
+    "woulda been nice": -1.2,
+    "if only": -0.8,
+    # what should be, told to the company ("should not take 12 hours", "needs to be fixed")
+    "should not take": -1.2,
+    "shouldn't take": -1.2,
+    "should not have": -1.0,
+    "shouldn't have": -1.0,
+    "needs to be fixed": -1.5,
+    "need to be fixed": -1.5,
+    "would have helped": -1.0,
+    # nobody can or will do anything
+    "nothing he can do": -1.6,
+    "nothing she can do": -1.6,
+    "nothing they can do": -1.6,
+    "nothing you can do": -1.6,
+    "nothing we can do": -1.6,
+    "nothing anyone can do": -1.6,
+    "gave up": -1.2,
+    # a customer leaving ("I will find other airlines", "taking my business elsewhere")
+    "business elsewhere": -2.0,
+    "go elsewhere": -1.6,
+    "going elsewhere": -1.6,
+    "find another airline": -1.8,
+    "find other airlines": -1.8,
+    "fly another airline": -1.8,
+    "another provider": -1.2,
+    "find another provider": -1.8,
+    "find another company": -1.8,
     "please fix": -1.5,
 }
 
 # a time span in a sentence about waiting is a problem report ("on hold for 2 hours")
 WAIT_WORDS = frozenset(
     "wait waiting waited hold sitting sat stuck delayed delay late still been queue line tarmac trying tried "
-    "took taking spent spend phone call".split()
+    "took taking spent spend phone call layover finally".split()
 )
 DURATION = (
-    r"(?<!\w)(?:\d+\+?|an?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|few|"
-    r"couple of)\s*(?:hours?|hrs?|days?|weeks?|months?|mins?|minutes?)(?!\w)"
+    r"(?<!\w)(?:(?:\d+\+?|an?|one|two|three|four|five|six|seven|eight|nine|ten|several|many|few|"
+    r"couple of)\s*(?:hours?|hrs?|days?|weeks?|months?|mins?|minutes?)|\d+h)(?!\w)"
 )
 DURATION_VALENCE = -1.8
 
@@ -589,6 +643,9 @@ SARCASTIC_PRAISE = frozenset(
 THANKS = frozenset("thanks thank thx".split())
 SARCASTIC_THANKS_VALENCE = -1.5
 SARCASM_WINDOW = 12  # words after "thanks" that may hold the problem (in its clause)
+# the problem of sarcastic thanks is a real one ("thanks for the delay"), not a word as mild as "hard"
+# ("thank you for the hard work")
+SARCASM_PROBLEM_VALENCE = -0.5
 
 REQUEST = (
     "can you",
@@ -616,7 +673,8 @@ REQUEST = (
 # (done, or being done for the writer: "fix" and "resolve" alone are asked for, "please fix the
 # crash", or are names, "Studio Fix foundation")
 RESOLUTION = frozenset(
-    "fixed fixing resolved resolving solved solving sorted handled found recovered returned refunded rebooked".split()
+    "fixed fixing resolved resolving solved solving sorted handled found recovered returned refunded rebooked "
+    "rebooking helping accommodating switching".split()
 )
 
 # "like" is praise only after a subject or an intensifier ("I like it"); otherwise it is the
@@ -669,7 +727,7 @@ CONTRACTIONS = {
 ANSWER_WORDS = frozenset("yes yeah yep ok okay well".split())
 
 # contrast words that close a clause: negation does not reach past them
-CLAUSE_WORDS = frozenset("but however although though except whereas".split())
+CLAUSE_WORDS = frozenset("but however although though except whereas despite".split())
 
 # emoji VADER reads wrongly or not at all (its descriptions are English words: "pouting face"
 # scores 0, "broken heart" scores positive)

@@ -50,9 +50,17 @@ EMOJI_CHAR = re.compile("([\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300
 # joiners and modifiers that make one emoji out of several code points
 EMOJI_GLUE = re.compile("[\ufe0e\ufe0f\u200d\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
 DURATION = re.compile(care.DURATION)
+TIME_UNIT = re.compile(r"hour|hr|day|min|week|month|\dh\b", re.IGNORECASE)  # (a cheap test before DURATION)
 WORD = re.compile(r"[\w']+")
 QUOTES = "…“”‘’«»"
 CLAUSE_PUNCT = frozenset(",;:()—–")
+# a negation that praises: "couldn't be more thankful", "can't thank you enough" (VADER inverts)
+NEGATED_SUPERLATIVE = re.compile(
+    r"\b(?:could\s*n[o']?t|can\s*n?[o']?t|cannot)\s+(?=(?:have\s+been|be|ask\s+for\s+an?)\s+"
+    r"(?:more|happier|better|prouder|nicer|kinder)\b|thank\s+(?:you|u|y'all|you\s+guys|them|her|him)\s+enough"
+    r"|say\s+enough\s+good)",
+    re.IGNORECASE,
+)
 
 _analyzer = None
 _lock = threading.Lock()
@@ -225,6 +233,7 @@ def _prepare(text):
         names = {handle[1:].split("@")[0].lower() for handle in HANDLE.findall(text)}
         text = HANDLE.sub(" ", text)
     text = text.replace("’", "'")
+    text = NEGATED_SUPERLATIVE.sub("really ", text)
     if "/" in text:  # "rude/condescending" is two words (links are gone already)
         text = SLASH.sub(" ", text)
     if "#" in text:
@@ -333,6 +342,8 @@ def _care_rules(words, lower, valences, labels, from_care, names, opens_sentence
             valences[i] = 0.0
     if "again" in lower:
         _never_again(lower, valences, labels, from_care)
+    if "less" in lower:
+        _less_than(lower, valences)
     _intensifiers(lower, valences)
     i = 0
     while i < count:
@@ -366,6 +377,14 @@ def _never_again(lower, valences, labels, from_care):
         from_care[at] = True
 
 
+def _less_than(lower, valences):
+    """ "less than helpful" is unhelpful (VADER reads "helpful")."""
+    n_scalar = _vader_constants().N_SCALAR
+    for i in range(2, len(lower)):
+        if lower[i - 2] == "less" and lower[i - 1] in ("than", "then") and valences[i] > 0:
+            valences[i] *= n_scalar
+
+
 def _intensifiers(lower, valences):
     """ "super rude", "pretty bad", "crazy good", "freaking awesome": the intensifier strengthens
     the next word, as VADER's boosters, and has no valence of its own."""
@@ -383,10 +402,12 @@ def _is_request(lower, text):
     return any(f" {phrase} " in joined for phrase in care.REQUEST)
 
 
-def _apply_context(labels, lower, values, clause_of, problem, request):
-    """Courtesy, sarcastic thanks, resolved problems and lone praise in a problem report."""
+def _apply_context(labels, lower, values, clause_of, from_care, request):
+    """Courtesy, sarcastic thanks, resolved problems and lone praise in a problem report (a
+    problem that was solved, "thanks for rebooking my cancelled flight", makes none)."""
     if not care.RESOLUTION.isdisjoint(lower):
         _resolved(lower, values, clause_of)
+    problem = any(v <= PROBLEM_VALENCE and c for v, c in zip(values, from_care, strict=True))
     _courtesy(labels, lower, values, clause_of, problem or request)
     if problem:
         _lone_praise(labels, lower, values, clause_of)
@@ -415,7 +436,7 @@ def _courtesy(labels, lower, values, clause_of, discount):
                 j += 1
             if j < count and lower[j] == "for" and clause_of[j] == clause_of[i]:
                 if any(
-                    values[k] < 0
+                    values[k] < care.SARCASM_PROBLEM_VALENCE
                     for k in range(j + 1, min(count, i + care.SARCASM_WINDOW))
                     if clause_of[k] == clause_of[i]
                 ):
@@ -438,13 +459,17 @@ def _resolved(lower, values, clause_of):
 
 
 def _lone_praise(labels, lower, values, clause_of):
-    """A clause of one or two praise words in a problem report ("Great.") is sarcasm."""
+    """A clause of one or two praise words in a problem report ("Great.") is sarcasm; not one that
+    goes on after "though" or "but"."""
     n_scalar = _vader_constants().N_SCALAR
     members = {}
     for i, clause in enumerate(clause_of):
         if labels[i] is not None:
             members.setdefault(clause, []).append(i)
     for positions in members.values():
+        after = positions[-1] + 1
+        if after < len(lower) and lower[after] in care.CLAUSE_WORDS:
+            continue  # "Impressed though with the phone reps": the clause goes on
         if (
             len(positions) <= 2
             and any(values[j] > 0 for j in positions)
@@ -492,7 +517,7 @@ def score_english(text):
         labels[start:end], from_care[start:end] = clause_labels, clause_care
         clause_of[start:end] = [clause_id] * (end - start)
         sentence_of[start:end] = [sentence] * (end - start)
-    if "hour" in prepared or "day" in prepared or "min" in prepared or "week" in prepared or "month" in prepared:
+    if TIME_UNIT.search(prepared):
         for sentence_id, sentence in enumerate(SENTENCE_END.split(prepared)):
             sentence = sentence.lower()
             match = DURATION.search(sentence)
@@ -504,8 +529,7 @@ def score_english(text):
                 from_care.append(True)
                 clause_of.append(last)
                 sentence_of.append(sentence_id)
-    problem = any(v <= PROBLEM_VALENCE and c for v, c in zip(values, from_care, strict=True))
-    _apply_context(labels, lower, values, clause_of, problem, _is_request(lower, prepared))
+    _apply_context(labels, lower, values, clause_of, from_care, _is_request(lower, prepared))
     if "but" in lower:  # VADER's "but", inside its sentence: before x0.5, after x1.5
         first_but = {}
         for i, word in enumerate(lower):
