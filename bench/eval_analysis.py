@@ -10,6 +10,7 @@ targets reported under ``understanding/``).
 """
 
 import argparse
+import csv
 import json
 import os
 import statistics
@@ -69,6 +70,41 @@ def pearson(xs, ys):
     sx = sum((x - mx) ** 2 for x in xs) ** 0.5
     sy = sum((y - my) ** 2 for y in ys) ** 0.5
     return cov / (sx * sy)
+
+
+def becomes_ticket(result, addressed):
+    """What the default routing rules (data/social_crm_routing_rule_data.xml) do with a post:
+    complaints and questions go to the helpdesk wherever they were heard, a negative post only
+    when it is addressed to us (it names or answers one of our accounts)."""
+    return result.intent.intent in ("complaint", "question") or (addressed and result.sentiment.label == "negative")
+
+
+def default_routing(eval_dir):
+    """The ticket figures of the shared tool with the default rules as they are: the airline
+    tweets and the complaint set's tweets are written to a company's handle (addressed to it);
+    its random control tweets are addressed to no company (see the shared evaluation's README).
+    The shared tool counts every negative post as a ticket, as the rules did before 18.0.1.3.0."""
+    care = os.path.join(eval_dir, "customer_care")
+    with open(os.path.join(care, "airline_us", "tweets.csv"), encoding="utf-8") as handle:
+        airline = list(csv.DictReader(handle))
+    with open(os.path.join(care, "complaints", "complaints.csv"), encoding="utf-8") as handle:
+        complaints = list(csv.reader(handle))
+
+    def share(rows, addressed):
+        results = [analyze(text, ["en"]) for text in rows]
+        return round(sum(becomes_ticket(r, addressed) for r in results) / len(results), 4) if results else None
+
+    problems = [
+        r["text"]
+        for r in airline
+        if r["airline_sentiment"] == "negative" and r["negativereason"] not in ("", "Can't Tell")
+    ]
+    return {
+        "airline_complaint_ticket_recall": share(problems, True),
+        "airline_praise_ticketed": share([r["text"] for r in airline if r["airline_sentiment"] == "positive"], True),
+        "complaints_ticket_recall": share([r[1] for r in complaints if r[2] == "1"], True),
+        "random_tweets_ticketed": share([r[1] for r in complaints if r[3].startswith("random")], False),
+    }
 
 
 def main():
@@ -157,6 +193,7 @@ def main():
                     figures = json.load(handle)
                 report["understanding/figures"] = figures["figures"]
                 report["understanding/missed_targets"] = [line for line in run.stderr.splitlines() if line.strip()]
+        report["understanding/default_routing"] = default_routing(eval_dir)
     report["seconds"] = round(time.perf_counter() - started, 1)
 
     print_report(report, args.json, render=json.dumps)

@@ -1,7 +1,7 @@
 {
     "name": "Social CRM",
     "summary": "Listen to social media mentions and turn them into CRM work",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/CRM",
     "license": "LGPL-3",
     "author": "social_crm contributors",

@@ -1,5 +1,6 @@
 import json
 import logging
+import re
 import textwrap
 import threading
 from collections import defaultdict
@@ -19,6 +20,7 @@ from ..connectors.records import http_url, sanitize_mention
 from ..connectors.redaction import redact
 from ..scoring import priority_score
 from ..text_analysis import ANALYZER_VERSION, analyze
+from ..text_analysis.cleaning import HANDLE
 from . import config_params
 from .social_crm_account import platform_labels, platform_selection
 from .social_crm_routing_rule import INTENTS
@@ -34,6 +36,8 @@ RAW_PAYLOAD_BATCH = 1000  # payloads trimmed per transaction (default of the sys
 # A mention whose processing was started this many times without finishing (the
 # worker was killed: too slow, out of memory) is marked as failed and skipped.
 MAX_PROCESS_ATTEMPTS = 3
+# streams whose posts are addressed to us: our mentions, and the comments on our posts
+ADDRESSED_MODES = ("mentions", "comments")
 # seconds one text may take to analyse (system parameter, 0: no limit)
 ANALYSIS_TIMEOUT_PARAM = "social_crm.analysis_timeout"
 DEFAULT_ANALYSIS_TIMEOUT = 10.0
@@ -116,6 +120,12 @@ class SocialCrmMention(models.Model):
     # Conversation and engagement
     kind = fields.Selection(
         [("post", "Post"), ("reply", "Reply"), ("share", "Share / quote")], default="post", readonly=True
+    )
+    addressed = fields.Boolean(
+        "Addressed to us",
+        readonly=True,
+        help="The post mentions or answers one of our accounts, or comments on our posts; not one "
+        "a keyword search found.",
     )
     thread_ref = fields.Char("Thread", readonly=True, index="btree_not_null")
     parent_ref = fields.Char("In reply to", readonly=True)
@@ -564,14 +574,19 @@ class SocialCrmMention(models.Model):
             return
         stored = self.with_context(active_test=False).search_fetch(
             [("platform", "=", platform), "|", ("external_id", "in", list(refs)), ("local_ref", "in", list(refs))],
-            ["external_id", "local_ref", "thread_ref"],
+            ["external_id", "local_ref", "thread_ref", "direction"],
         )
         roots = {}  # a stored post's external id and local key -> (its external id, its root)
+        ours = set()  # the keys of our own posts (our replies): an answer to one is addressed to us
         for post in stored:
             roots[post.external_id] = (post.external_id, post.thread_ref or post.external_id)
             if post.local_ref:
                 roots[post.local_ref] = roots[post.external_id]
+            if post.direction == "out":
+                ours.update(filter(None, (post.external_id, post.local_ref)))
         for vals in vals_list:
+            if vals.get("parent_ref") in ours:
+                vals["addressed"] = True
             if vals.get("parent_ref") in roots:
                 vals["parent_ref"] = roots[vals["parent_ref"]][0]
             if vals.get("thread_ref") in roots:
@@ -766,9 +781,36 @@ class SocialCrmMention(models.Model):
         authors = self.env["social.crm.author"]._find_or_create(
             account.platform, [m.author for m in mentions], account.company_id
         )
+        handles = self._our_handles(stream, account)
         vals_list = [self._prepare_vals(stream, m, authors.get(m.author.key), account) for m in mentions]
+        for vals in vals_list:
+            vals["addressed"] = self._is_addressed(stream, vals, handles)
         self._link_conversations(account.platform, vals_list)
         return self.create(vals_list)
+
+    @api.model
+    def _our_handles(self, stream, account):
+        """Our handles as posts write them, lower case, without "@": the account's login and the
+        handles its stream watches (a Mastodon handle also without its instance)."""
+        handles = set()
+        for handle in [account.sudo().username or "", *re.split(r"[\s,]+", stream.handles or "")]:
+            handle = handle.strip().lstrip("@").lower()
+            if handle:
+                handles.update({handle, handle.split("@")[0]})
+        return frozenset(handles)
+
+    @api.model
+    def _is_addressed(self, stream, vals, handles):
+        """Whether a new mention is addressed to us: delivered by a webhook (the platform pushes
+        what is said to or on our page), heard by a stream of our mentions or of the comments on
+        our posts, an answer to one of our posts, or a post that names one of our handles. A post
+        a keyword, hashtag or feed stream found is not, unless it names us."""
+        if not stream or stream.mode in ADDRESSED_MODES or vals.get("addressed"):
+            return True
+        if not handles or "@" not in (vals.get("text") or ""):
+            return False
+        named = {match.group(0).lower().lstrip("@").rstrip(".") for match in HANDLE.finditer(vals["text"])}
+        return not handles.isdisjoint(named | {handle.split("@")[0] for handle in named})
 
     @api.model
     def _prepare_vals(self, stream, mention, author, account=None):

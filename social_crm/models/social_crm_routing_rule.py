@@ -55,6 +55,11 @@ class SocialCrmRoutingRule(models.Model):
     platform = fields.Selection(platform_selection, help="Empty: any platform.")
     keywords = fields.Text(help="Any of these words or phrases (one per line); empty: no keyword needed.")
     noise = fields.Boolean("Only noise", help="Matches mentions with no words and no recognised intent.")
+    addressed = fields.Boolean(
+        "Only posts addressed to us",
+        help="Matches posts that mention or answer one of our accounts, or comment on our posts; "
+        "not those a keyword, hashtag or feed stream found.",
+    )
     # Action
     action = fields.Selection(ACTIONS, required=True, default="ticket")
     # A rule of one company links that company's teams and users only (see _check_company_links);
@@ -122,12 +127,13 @@ class SocialCrmRoutingRule(models.Model):
                 rule.sentiment,
                 rule.min_influence,
                 rule.noise,
+                rule.addressed,
                 rule._keyword_patterns(),
             )
             for rule in self
         ]
 
-        def holds(mention, company, platform, intent, sentiment, min_influence, noise, patterns):
+        def holds(mention, company, platform, intent, sentiment, min_influence, noise, addressed, patterns):
             if company and company != mention.company_id.id:
                 return False
             if platform and platform != mention.platform:
@@ -139,6 +145,8 @@ class SocialCrmRoutingRule(models.Model):
             if min_influence and (mention.author_id.influence_score or 0) < min_influence:
                 return False
             if noise and not mention.is_noise:
+                return False
+            if addressed and not mention.addressed:
                 return False
             if not patterns:
                 return True

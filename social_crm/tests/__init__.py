@@ -10,3 +10,4 @@ if __name__.startswith("odoo.addons."):
     from . import test_analysis_review
     from . import test_engage, test_engage_tour
     from . import test_hygiene, test_extension, test_translation
+    from . import test_routing_addressed
