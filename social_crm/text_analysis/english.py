@@ -50,7 +50,9 @@ EMOJI_CHAR = re.compile("([\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300
 # joiners and modifiers that make one emoji out of several code points
 EMOJI_GLUE = re.compile("[\ufe0e\ufe0f\u200d\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
 DURATION = re.compile(care.DURATION)
-TIME_UNIT = re.compile(r"hour|hr|day|min|week|month|\dh\b", re.IGNORECASE)  # (a cheap test before DURATION)
+# cheap tests before DURATION (on the lower-cased text)
+TIME_UNITS = ("hour", "hr", "day", "min", "week", "month")
+HOURS_SHORT = re.compile(r"\dh\b")  # "24h"
 WORD = re.compile(r"[\w']+")
 QUOTES = "…“”‘’«»"
 CLAUSE_PUNCT = frozenset(",;:()—–")
@@ -233,7 +235,9 @@ def _prepare(text):
         names = {handle[1:].split("@")[0].lower() for handle in HANDLE.findall(text)}
         text = HANDLE.sub(" ", text)
     text = text.replace("’", "'")
-    text = NEGATED_SUPERLATIVE.sub("really ", text)
+    lowered = text.lower()
+    if "could" in lowered or "can" in lowered:
+        text = NEGATED_SUPERLATIVE.sub("really ", text)
     if "/" in text:  # "rude/condescending" is two words (links are gone already)
         text = SLASH.sub(" ", text)
     if "#" in text:
@@ -517,7 +521,8 @@ def score_english(text):
         labels[start:end], from_care[start:end] = clause_labels, clause_care
         clause_of[start:end] = [clause_id] * (end - start)
         sentence_of[start:end] = [sentence] * (end - start)
-    if TIME_UNIT.search(prepared):
+    lowered = prepared.lower()
+    if any(unit in lowered for unit in TIME_UNITS) or HOURS_SHORT.search(lowered):
         for sentence_id, sentence in enumerate(SENTENCE_END.split(prepared)):
             sentence = sentence.lower()
             match = DURATION.search(sentence)
