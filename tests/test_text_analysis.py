@@ -851,6 +851,7 @@ def test_a_weak_marker_alone_is_no_customer_context():
         ("I called the bag tracker and heard your bag has not been located", "not ... located"),
         ("no one would tell me where they were coming from", "no ... tell"),
         ("Didn't get my miles credited for the Finnair flights", "didnt ... credited"),
+        ("Can't DM you without you following me", "cant ... dm"),
     ],
 )
 def test_a_negated_service_outcome_is_a_problem_report(text, cue):
@@ -919,6 +920,9 @@ def test_less_than_helpful_is_not_helpful():
         "Should not take another 12 hours to drive 40 minutes",
         "I was told there is nothing he can do",
         "thanks for getting back to me, but I will find other airlines in the future",
+        "I'm just losing trust in you",
+        "8h flight and not possible to move to another seat",
+        "Long lines at the counter tonight",
     ],
 )
 def test_what_should_have_happened_reads_negative(text):

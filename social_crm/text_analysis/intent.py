@@ -450,7 +450,7 @@ OUTCOMES = frozenset(
     "returned refund refunded receive received locate located found fix fixed resolve resolved contact "
     "contacted reach reached work works working load loads loading rebook rebooked honor honored "
     "process processed credit credited ship shipped showed heard hear tell told inform informed update "
-    "updated notify notified confirm confirmed accept accepted help helped call called find show".split()
+    "updated notify notified confirm confirmed accept accepted help helped call called find show dm".split()
 )
 OUTCOME_WINDOW = 4  # words between the negation and the outcome ("has not yet been located")
 CLAUSE = re.compile(r"[.!?;:,\n]+|\bbut\b", re.IGNORECASE)
