@@ -29,6 +29,15 @@ X_POST = "https://api.twitter.com/2/tweets"
 X_CREATED = "x/tweepy/test_client_create_and_delete_tweet__00.json"  # the recorded 201: id 1456012973835788293
 
 
+def direct_status():
+    """A recorded Mastodon direct message (visibility "direct")."""
+    return next(
+        n["status"]
+        for n in json.loads(replay.body("mastodon/mastodon.py/test_entity_notification__00.json"))
+        if (n.get("status") or {}).get("visibility") == "direct"
+    )
+
+
 class EngageCase(SocialCrmCase):
     @classmethod
     def setUpClass(cls):
@@ -279,12 +288,7 @@ class TestEngageReply(EngageCase):
         self.assertIn("no app password allowed to post on Bluesky", self.composer(bsky.ticket_id).help_text)
 
     def test_a_mastodon_direct_message_is_answered_in_private(self):
-        notification = next(
-            n
-            for n in json.loads(replay.body("mastodon/mastodon.py/test_entity_notification__00.json"))
-            if (n.get("status") or {}).get("visibility") == "direct"
-        )
-        status = notification["status"]
+        status = direct_status()
         _mention, ticket = self.ticket_of(
             "Hello, my account is broken and I am locked out, please help",
             platform="mastodon",

@@ -3,7 +3,6 @@ old raw payloads trimmed to what replies read, sizes and the back-off cap from
 system parameters, the pull cron on the account model."""
 
 import importlib.util
-import json
 import os
 from datetime import timedelta
 from unittest.mock import patch
@@ -17,17 +16,7 @@ from odoo.tests import tagged
 
 from odoo.addons.social_crm.connectors import TransientError
 
-from . import replay
-from .test_engage import EngageCase
-
-
-def direct_status():
-    """A recorded Mastodon direct message (visibility "direct")."""
-    return next(
-        n["status"]
-        for n in json.loads(replay.body("mastodon/mastodon.py/test_entity_notification__00.json"))
-        if (n.get("status") or {}).get("visibility") == "direct"
-    )
+from .test_engage import EngageCase, direct_status
 
 
 @tagged("post_install", "-at_install")
