@@ -803,9 +803,10 @@ class SocialCrmMention(models.Model):
     def _is_addressed(self, stream, vals, handles):
         """Whether a new mention is addressed to us: delivered by a webhook (the platform pushes
         what is said to or on our page), heard by a stream of our mentions or of the comments on
-        our posts, an answer to one of our posts, or a post that names one of our handles. A post
-        a keyword, hashtag or feed stream found is not, unless it names us."""
-        if not stream or stream.mode in ADDRESSED_MODES or vals.get("addressed"):
+        our posts, or a post that names one of our handles (an answer to one of our posts is marked
+        by _link_conversations). A post a keyword, hashtag or feed stream found is not, unless it
+        names us."""
+        if not stream or stream.mode in ADDRESSED_MODES:
             return True
         if not handles or "@" not in (vals.get("text") or ""):
             return False
